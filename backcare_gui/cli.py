@@ -1,0 +1,138 @@
+"""The `backcare` command (a public contract: keep option and subcommand names).
+
+Subcommands need no display and import no Qt: they stay quick and scriptable. Only opening the
+app (no subcommand) starts Qt, and only after checking that a window can be shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from backcare_gui import __version__, resources
+from backcare_gui.paths import AppPaths
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool) -> None:
+    # Global options may stand before or after a subcommand. Subparsers must not reset a value
+    # given before the subcommand, so their copies default to "absent".
+    default = argparse.SUPPRESS if in_subcommand else None
+    group = parser.add_argument_group("global options")
+    group.add_argument("--data-dir", metavar="DIR", default=default,
+                       help="keep all your data (records, own routines, settings, logs) in DIR "
+                            "(also: environment variable BACKCARE_HOME)")
+    group.add_argument("--version", action="version", version=f"BackCare {__version__}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backcare",
+        description="BackCare: guided back-care routines. Without a command, opens the app.")
+    _add_global_options(parser, in_subcommand=False)
+    parser.add_argument("--start", metavar="ROUTINE_ID",
+                        help="open straight into this routine and begin it at once")
+    parser.add_argument("--pain-before", metavar="N", type=_pain_rating,
+                        help="your pain right now, 0-10 (skips the first rating question)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    routines = commands.add_parser("routines", help="list or check routine files")
+    _add_global_options(routines, in_subcommand=True)
+    routine_commands = routines.add_subparsers(dest="routines_command", metavar="ACTION",
+                                               required=True)
+    listing = routine_commands.add_parser("list", help="list bundled and your own routines")
+    _add_global_options(listing, in_subcommand=True)
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    validate = routine_commands.add_parser(
+        "validate", help="check routine files and print every problem with its line")
+    _add_global_options(validate, in_subcommand=True)
+    validate.add_argument("paths", nargs="+", metavar="PATH", type=Path,
+                          help="a routine file, or a folder (every *.yaml / *.yml below it)")
+    return parser
+
+
+def _pain_rating(text: str) -> int:
+    if text.isdigit() and 0 <= int(text) <= 10:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 10, not {text!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    paths = AppPaths.resolve(args.data_dir)
+    if args.command == "routines":
+        if args.routines_command == "list":
+            return list_routines(paths, as_json=args.json)
+        return validate_paths(args.paths)
+    return open_app(paths, start=args.start, pain_before=args.pain_before)
+
+
+def list_routines(paths: AppPaths, *, as_json: bool) -> int:
+    from backcare_gui.core.timeline import format_seconds, total_ms
+
+    library = resources.load_app_library(paths.routines)
+    for problem in library.problems:
+        print(problem, file=sys.stderr)
+    rows = [{"id": r.id, "title": r.title, "level": r.level.value if r.level else None,
+             "seconds": total_ms(r) / 1000, "origin": r.origin.value, "path": str(r.path)}
+            for r in library.routines]
+    if as_json:
+        for row in rows:  # whole seconds as integers: 289, not 289.0
+            seconds = row["seconds"]
+            assert isinstance(seconds, float)
+            if seconds.is_integer():
+                row["seconds"] = int(seconds)
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    for r in library.routines:
+        print(f"{r.id}\t{r.title}\t{r.level or '-'}\t{format_seconds(total_ms(r))}\t"
+              f"{r.origin}\t{r.path}")
+    return 0
+
+
+def validate_paths(targets: Sequence[Path]) -> int:
+    from backcare_gui.core.library import load_files, routine_files
+    from backcare_gui.core.routine import ImageResolver, Origin
+
+    resolver = ImageResolver(resources.assets_dir())
+    missing = False
+    files: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            files += routine_files(target)
+        elif target.exists():
+            files.append(target)
+        else:
+            print(f"{target}: error: no such file or folder", file=sys.stderr)
+            missing = True
+    _routines, problems = load_files(files, resolver, Origin.USER)
+    for problem in problems:
+        print(problem)
+    bad = len({p.path for p in problems})
+    print(f"checked {len(files)} file(s): {len(files) - bad} good, {bad} with problems",
+          file=sys.stderr)
+    if missing:
+        return 2
+    return 1 if problems else 0
+
+
+def open_app(paths: AppPaths, *, start: str | None, pain_before: int | None) -> int:
+    from backcare_gui.display import display_problem
+
+    if start is not None:  # checked before anything needs a display
+        library = resources.load_app_library(paths.routines)
+        if library.get(start) is None:
+            known = ", ".join(r.id for r in library.routines)
+            print(f"backcare: error: there is no routine with the id {start!r} "
+                  f"(known: {known}; see `backcare routines list`)", file=sys.stderr)
+            return 1
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    from backcare_gui.ui.app import run
+
+    return run(paths, start=start, pain_before=pain_before)

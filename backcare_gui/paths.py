@@ -1,0 +1,44 @@
+"""The user's folders: one data folder when --data-dir / BACKCARE_HOME is given, else the
+platform's own folders (platformdirs, the maintained successor of appdirs)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "BackCare"
+ENV_HOME = "BACKCARE_HOME"
+
+
+@dataclass(frozen=True, slots=True)
+class AppPaths:
+    data: Path  # the database lives here
+    routines: Path  # the user's own routine files
+    config: Path  # settings
+    logs: Path
+
+    @classmethod
+    def resolve(cls, data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
+        chosen = data_dir or os.environ.get(ENV_HOME)
+        if chosen:
+            home = Path(chosen).expanduser().resolve()
+            return cls(home, home / "routines", home, home / "logs")
+        import platformdirs  # only needed here; keeps the --data-dir path import-light
+
+        data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        return cls(data, data / "routines",
+                   Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+                   Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)))
+
+    @property
+    def database(self) -> Path:
+        return self.data / "backcare.sqlite3"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config / "settings.yaml"
+
+    @property
+    def log_file(self) -> Path:
+        return self.logs / "backcare.log"

@@ -1,0 +1,59 @@
+"""Start the app: logging, the safety net, the look, the library, the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from backcare_gui import __version__, resources
+from backcare_gui.paths import AppPaths
+from backcare_gui.ui import theme
+from backcare_gui.ui.errors import ErrorHandler, setup_logging
+from backcare_gui.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def trace(event: str) -> None:
+    """With BACKCARE_TRACE=1, print milestones on stderr: end-to-end tests and bench wait for
+    them, the way qutebrowser's tests wait for its log lines."""
+    if os.environ.get("BACKCARE_TRACE") == "1":
+        print(f"backcare-trace {time.time():.6f} {event}", file=sys.stderr, flush=True)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("BackCare")
+    app.setApplicationDisplayName("BackCare")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("backcare")
+    theme.setup(app)
+    return app
+
+
+def run(paths: AppPaths, *, start: str | None = None, pain_before: int | None = None) -> int:
+    log_file = setup_logging(paths.log_file)
+    app = create_application()
+    handler = ErrorHandler(log_file)
+    handler.install()
+    log.info("BackCare %s starting, data folder %s", __version__, paths.data)
+    try:
+        paths.routines.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.warning("cannot create %s: %s", paths.routines, exc)
+    library = resources.load_app_library(paths.routines)
+    window = MainWindow(library)
+    window.library.detail.set_start_available(
+        False, "Guided sessions arrive with the player: coming soon")
+    if start is not None:
+        window.library.select(start)
+    window.show()
+    QTimer.singleShot(0, lambda: trace("main-window-shown"))
+    return app.exec()
