@@ -7,7 +7,6 @@ app (no subcommand) starts Qt, and only after checking that a window can be show
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,6 +78,8 @@ def list_routines(paths: AppPaths, *, as_json: bool) -> int:
              "seconds": total_ms(r) / 1000, "origin": r.origin.value, "path": str(r.path)}
             for r in library.routines]
     if as_json:
+        import json
+
         for row in rows:  # whole seconds as integers: 289, not 289.0
             seconds = row["seconds"]
             assert isinstance(seconds, float)

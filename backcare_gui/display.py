@@ -3,10 +3,7 @@ when it has no display, and a person deserves a sentence instead."""
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
-import socket
 import sys
 from collections.abc import Mapping
 
@@ -34,26 +31,27 @@ def display_problem(env: Mapping[str, str] | None = None) -> str | None:
 
 def can_open_x_display(display: str) -> bool:
     """Connect the way Qt's xcb platform will: through libxcb when present, else the socket."""
-    name = ctypes.util.find_library("xcb")
-    if name:
-        try:
-            xcb = ctypes.CDLL(name)
-            xcb.xcb_connect.restype = ctypes.c_void_p
-            xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
-            xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
-            xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
-            conn = xcb.xcb_connect(display.encode(), None)
-            try:
-                return bool(conn) and xcb.xcb_connection_has_error(conn) == 0
-            finally:
-                if conn:
-                    xcb.xcb_disconnect(conn)
-        except (OSError, AttributeError):
-            pass
-    return _socket_reachable(display)
+    import ctypes  # here, not at import time: this module is on the start-up path
+
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return _socket_reachable(display)
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    conn = xcb.xcb_connect(display.encode(), None)
+    try:
+        return bool(conn) and xcb.xcb_connection_has_error(conn) == 0
+    finally:
+        if conn:
+            xcb.xcb_disconnect(conn)
 
 
 def _socket_reachable(display: str) -> bool:
+    import socket
+
     host, _, rest = display.rpartition(":")
     number = rest.split(".")[0]
     if not number.isdigit():

@@ -4,15 +4,14 @@ platform's own folders (platformdirs, the maintained successor of appdirs)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 APP_NAME = "BackCare"
 ENV_HOME = "BACKCARE_HOME"
 
 
-@dataclass(frozen=True, slots=True)
-class AppPaths:
+class AppPaths(NamedTuple):
     data: Path  # the database lives here
     routines: Path  # the user's own routine files
     config: Path  # settings
@@ -24,7 +23,7 @@ class AppPaths:
         if chosen:
             home = Path(chosen).expanduser().resolve()
             return cls(home, home / "routines", home, home / "logs")
-        import platformdirs  # only needed here; keeps the --data-dir path import-light
+        import platformdirs  # only needed here
 
         data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         return cls(data, data / "routines",

@@ -7,7 +7,6 @@ an editable install or a plain checkout leaves them beside the package, in the s
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +16,9 @@ if TYPE_CHECKING:
 
 @cache
 def _bundled(name: str) -> Path:
-    package = Path(str(files("backcare_gui")))
+    # The package is always a real folder (Qt needs real paths for pictures and sounds), so
+    # its own location is the honest answer; importlib.resources would add only start-up time.
+    package = Path(__file__).resolve().parent
     for candidate in (package / name, package.parent / name):
         if candidate.is_dir():
             return candidate

@@ -39,21 +39,25 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run(paths: AppPaths, *, start: str | None = None, pain_before: int | None = None) -> int:
-    log_file = setup_logging(paths.log_file)
     app = create_application()
-    handler = ErrorHandler(log_file)
+    handler = ErrorHandler()
     handler.install()
-    log.info("BackCare %s starting, data folder %s", __version__, paths.data)
-    try:
-        paths.routines.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        log.warning("cannot create %s: %s", paths.routines, exc)
-    library = resources.load_app_library(paths.routines)
-    window = MainWindow(library)
-    window.library.detail.set_start_available(
-        False, "Guided sessions arrive with the player: coming soon")
-    if start is not None:
-        window.library.select(start)
+    window = MainWindow()
     window.show()
-    QTimer.singleShot(0, lambda: trace("main-window-shown"))
+    QTimer.singleShot(0, lambda: trace("main-window-shown"))  # once the event loop has run
+
+    def fill_in() -> None:
+        theme.follow_system_scheme(app)
+        handler.log_file = setup_logging(paths.log_file)
+        log.info("BackCare %s starting, data folder %s", __version__, paths.data)
+        try:
+            paths.routines.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("cannot create %s: %s", paths.routines, exc)
+        window.install(resources.load_app_library(paths.routines))
+        if start is not None:
+            window.library.select(start)
+        trace("library-ready")
+
+    QTimer.singleShot(0, fill_in)
     return app.exec()

@@ -7,7 +7,6 @@ hook has handled it), so a person loses at most the action that failed.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import traceback
 from pathlib import Path
@@ -21,6 +20,8 @@ log = logging.getLogger("backcare")
 
 def setup_logging(log_file: Path) -> Path | None:
     """A rotating log in the user's log folder; None when that folder cannot be written."""
+    import logging.handlers  # ~10 ms: only once the window is up
+
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     try:
@@ -45,7 +46,7 @@ def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
 class ErrorHandler:
     """Installed as sys.excepthook while the app runs."""
 
-    def __init__(self, log_file: Path | None) -> None:
+    def __init__(self, log_file: Path | None = None) -> None:
         self.log_file = log_file
         self.box: QMessageBox | None = None
 

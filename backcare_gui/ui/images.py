@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QIcon, QImageReader, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, QRectF, QSize
+from PySide6.QtGui import QColor, QIcon, QImageReader, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from backcare_gui import resources
 from backcare_gui.ui import theme
 
+TRANSPARENT = QColor(0, 0, 0, 0)
 ICON_INK = b"#1f2a30"  # the one colour icons are drawn in; replaced by the palette's text colour
 
 
@@ -35,12 +36,14 @@ def render(path: Path | None, size: QSize, device_ratio: float = 1.0) -> QPixmap
     """A transparent pixmap with the picture centred and kept in proportion."""
     pixels = QSize(round(size.width() * device_ratio), round(size.height() * device_ratio))
     pixmap = QPixmap(pixels)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap.fill(TRANSPARENT)
     if path is not None and path.suffix.lower() == ".svg":
         renderer = QSvgRenderer(str(path))
         if renderer.isValid():
             _paint_svg(renderer, pixmap)
     elif path is not None:
+        from PySide6.QtCore import Qt  # not at import time: see theme.setup
+
         reader = QImageReader(str(path))
         reader.setAutoTransform(True)
         image = reader.read()
@@ -79,7 +82,7 @@ def icon(name: str, colour: str | None = None) -> QIcon:
     result = QIcon()
     for side in (16, 24, 32, 48, 64):
         pixmap = QPixmap(side, side)
-        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap.fill(TRANSPARENT)
         _paint_svg(renderer, pixmap)
         result.addPixmap(pixmap)
     return result

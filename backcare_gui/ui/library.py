@@ -93,16 +93,19 @@ class RoutineFilter(QSortFilterProxyModel):
         self._tag: str | None = None
 
     def set_search(self, text: str) -> None:
+        self.beginFilterChange()
         self._words = text.casefold().split()
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_level(self, level: Level | None) -> None:
+        self.beginFilterChange()
         self._level = level
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_tag(self, tag: str | None) -> None:
+        self.beginFilterChange()
         self._tag = tag
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: AnyIndex) -> bool:  # noqa: N802
         routine = self.sourceModel().index(row, 0, parent).data(ROUTINE_ROLE)
@@ -125,7 +128,7 @@ class CardDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
         line = option.fontMetrics.height()
-        return QSize(line * 13, line * 13)
+        return QSize(line * 13, line * 14)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         routine = index.data(ROUTINE_ROLE)
@@ -150,7 +153,7 @@ class CardDelegate(QStyledItemDelegate):
         line = option.fontMetrics.height()
         pad = line // 2 + 4
         inner = rect.adjusted(pad, pad, -pad, -pad)
-        picture_h = inner.height() - 4 * line
+        picture_h = inner.height() - round(5.2 * line)
         first = next(iter_images(routine), None)
         ratio = painter.device().devicePixelRatioF()
         pixmap = self._pictures.get(first.path if first else None,
@@ -163,11 +166,9 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(title_font)
         painter.setPen(QColor(c.text))
         y = inner.top() + picture_h + line // 3
-        title_rect = QRect(inner.left(), y, inner.width(), round(line * 1.4))
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         painter.fontMetrics().elidedText(routine.title,
-                                                          Qt.TextElideMode.ElideRight,
-                                                          inner.width()))
+        title_rect = QRect(inner.left(), y, inner.width(), round(line * 2.6))
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+                         | Qt.TextFlag.TextWordWrap, routine.title)
         painter.setFont(option.font)
         painter.setPen(QColor(c.muted))
         model = index.model()
@@ -219,6 +220,7 @@ class RoutineDetail(QScrollArea):
         self._routine: Routine | None = None
         self._start_available = False
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(360)
         self.body = body = QWidget()
         self._layout = QVBoxLayout(body)
@@ -262,6 +264,7 @@ class RoutineDetail(QScrollArea):
         self._layout.addWidget(self.source)
         self._layout.addStretch()
         self.setWidget(body)
+        self.set_start_available(False, "Guided sessions are not available yet")
         self.show_routine(None)
 
     @property
@@ -283,6 +286,7 @@ class RoutineDetail(QScrollArea):
             item = self.exercises.takeAt(0)
             row = item.widget() if item is not None else None
             if row is not None:
+                row.setParent(None)  # gone now, not at the next event loop turn
                 row.deleteLater()
         self.body.setVisible(routine is not None)
         if routine is None:
@@ -347,8 +351,7 @@ class ProblemsNotice(QFrame):
         self._library = library
         bad = len(library.bad_files)
         self.setVisible(bad > 0)
-        files = "file" if bad == 1 else "files"
-        self.text.setText(f"{bad} of your routine {files} could not be loaded. The other "
+        self.text.setText(f"{bad} of your routine files could not be loaded. The other "
                           "routines are all here.")
 
     def _show_details(self) -> None:
@@ -382,9 +385,10 @@ class LibraryPage(QWidget):
         self.level.setAccessibleName("Filter by level")
         self.level.addItem("All levels", None)
         for level in Level:
-            self.level.addItem(level.value.capitalize(), level)
+            self.level.addItem(level.value.capitalize(), level.value)
         self.level.currentIndexChanged.connect(
-            lambda _i: self.filter.set_level(self.level.currentData()))
+            lambda _i: self.filter.set_level(Level(self.level.currentData())
+                                             if self.level.currentData() else None))
         self.tag = QComboBox()
         self.tag.setAccessibleName("Filter by tag")
         self.tag.currentIndexChanged.connect(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 
-@dataclass(frozen=True, slots=True)
-class Colours:
+class Colours(NamedTuple):
     window: str
     base: str
     alt_base: str
@@ -41,8 +39,9 @@ BASE_POINT_SIZE = 12
 
 
 def current() -> Colours:
-    hints = QGuiApplication.styleHints()
-    return DARK if hints.colorScheme() == Qt.ColorScheme.Dark else LIGHT
+    """The colours in use, read back from the application's palette (no state of our own)."""
+    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    return DARK if window.lightness() < 128 else LIGHT
 
 
 def _palette(c: Colours) -> QPalette:
@@ -101,16 +100,30 @@ def stylesheet(c: Colours) -> str:
     """
 
 
-def apply(app: QApplication) -> None:
-    colours = current()
+def apply(app: QApplication, dark: bool) -> None:
+    colours = DARK if dark else LIGHT
     app.setPalette(_palette(colours))
     app.setStyleSheet(stylesheet(colours))
 
 
 def setup(app: QApplication) -> None:
-    app.setStyle("Fusion")
+    """The look for the first frame. Reading the system's colour scheme touches the Qt
+    namespace (~25 ms to create), so the first frame goes by the platform's own palette and
+    `follow_system_scheme` (called once the window is up) makes it exact and keeps it so."""
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     font = QFont(app.font())
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)
-    apply(app)
-    QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: apply(app))
+    system_window = app.palette().color(QPalette.ColorRole.Window)
+    apply(app, dark=system_window.lightness() < 128)
+
+
+def follow_system_scheme(app: QApplication) -> None:
+    from PySide6.QtCore import Qt
+
+    hints = QGuiApplication.styleHints()
+    dark = hints.colorScheme() == Qt.ColorScheme.Dark
+    if dark != (current() is DARK):
+        apply(app, dark)
+    hints.colorSchemeChanged.connect(lambda scheme: apply(app, scheme == Qt.ColorScheme.Dark))
