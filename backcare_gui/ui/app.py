@@ -39,6 +39,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run(paths: AppPaths, *, start: str | None = None, pain_before: int | None = None) -> int:
+    """`pain_before` is accepted and kept for the pain-rating step (not used yet)."""
     app = create_application()
     handler = ErrorHandler()
     handler.install()
@@ -54,10 +55,18 @@ def run(paths: AppPaths, *, start: str | None = None, pain_before: int | None = 
             paths.routines.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             log.warning("cannot create %s: %s", paths.routines, exc)
-        window.install(resources.load_app_library(paths.routines))
-        if start is not None:
-            window.library.select(start)
+        from backcare_gui.core.clock import SystemClock
+        from backcare_gui.core.settings import Settings
+
+        library = resources.load_app_library(paths.routines)
+        window.install(library, Settings.load(paths.settings_file), SystemClock())
         trace("library-ready")
+        if start is not None:
+            routine = library.get(start)
+            if routine is not None:
+                window.library.select(start)
+                window.start_session(routine)
+                trace("session-started")
 
     QTimer.singleShot(0, fill_in)
     return app.exec()

@@ -20,8 +20,12 @@ from PySide6.QtWidgets import (
 from backcare_gui.ui import images
 
 if TYPE_CHECKING:
+    from backcare_gui.core.clock import Clock
     from backcare_gui.core.library import Library
+    from backcare_gui.core.routine import Routine
+    from backcare_gui.core.settings import Settings
     from backcare_gui.ui.library import LibraryPage
+    from backcare_gui.ui.player import PlayerPage
 
 
 class MainWindow(QMainWindow):
@@ -39,7 +43,9 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(200)
         self.pages = QStackedWidget()
         self.pages.addWidget(_centred(QLabel("Getting your routines ready…")))
-        self.nav.currentRowChanged.connect(lambda row: self.pages.setCurrentIndex(row + 1))
+        self._nav_pages: list[QWidget] = []
+        self.nav.currentRowChanged.connect(
+            lambda row: self.pages.setCurrentWidget(self._nav_pages[row]))
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -51,14 +57,34 @@ class MainWindow(QMainWindow):
         self.resize(1180, 760)
         self.setMinimumSize(720, 520)
 
-    def install(self, library: Library) -> None:
+    def install(self, library: Library, settings: Settings, clock: Clock) -> None:
         """Build the pages (the second step of showing the window)."""
         from backcare_gui.ui.library import LibraryPage
+        from backcare_gui.ui.player import PlayerPage
+        from backcare_gui.ui.settings_page import SettingsPage
 
         self.library: LibraryPage = LibraryPage(library)
+        self.library.detail.set_start_available(True)
+        self.library.start_requested.connect(self.start_session)
         self.add_page("Library", "library", self.library)
+        self.settings_page = SettingsPage(settings)
+        self.add_page("Settings", "settings", self.settings_page)
+        self.player: PlayerPage = PlayerPage(settings, clock)
+        self.player.closed.connect(self.leave_session)
+        self.pages.addWidget(self.player)
         self.nav.setCurrentRow(0)
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
+
+    def start_session(self, routine: Routine) -> None:
+        self.nav.hide()
+        self.pages.setCurrentWidget(self.player)
+        self.player.begin(routine)
+
+    def leave_session(self) -> None:
+        self.player.shutdown()
+        self.nav.show()
+        self.show_page(self.library)
+        self.library.cards.setFocus()
 
     def add_page(self, title: str, icon: str, page: QWidget) -> None:
         """Pages get Alt+1, Alt+2... in the order they are added."""
@@ -68,11 +94,13 @@ class MainWindow(QMainWindow):
         item.setSizeHint(QSize(180, 48))
         self.nav.addItem(item)
         self.pages.addWidget(page)
+        self._nav_pages.append(page)
         QShortcut(QKeySequence(f"Alt+{number}"), self,
                   lambda row=number - 1: self.nav.setCurrentRow(row))
 
     def show_page(self, page: QWidget) -> None:
-        self.nav.setCurrentRow(self.pages.indexOf(page) - 1)
+        self.nav.setCurrentRow(self._nav_pages.index(page))
+        self.pages.setCurrentWidget(page)  # the row may already be current
 
     def _focus_search(self) -> None:
         self.show_page(self.library)

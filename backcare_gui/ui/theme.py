@@ -97,6 +97,13 @@ def stylesheet(c: Colours) -> str:
     QListView#nav::item:selected {{ background: {c.primary}; color: #ffffff; }}
     QListView#cards {{ background: {c.window}; border: none; outline: none; }}
     QScrollArea {{ border: none; background: transparent; }}
+    QPushButton[danger="true"] {{ color: {c.danger}; }}
+    QFrame#player {{ background: {c.window}; }}
+    QFrame#player[resting="true"] {{ background: {c.soft}; }}
+    QFrame#player[flash="true"] {{ background: {c.accent}; }}
+    QLabel#cue {{ font-size: {round(BASE_POINT_SIZE * 1.4)}pt; }}
+    QProgressBar {{ border: none; border-radius: 4px; background: {c.border}; }}
+    QProgressBar::chunk {{ border-radius: 4px; background: {c.accent}; }}
     """
 
 
@@ -126,4 +133,7 @@ def follow_system_scheme(app: QApplication) -> None:
     dark = hints.colorScheme() == Qt.ColorScheme.Dark
     if dark != (current() is DARK):
         apply(app, dark)
-    hints.colorSchemeChanged.connect(lambda scheme: apply(app, scheme == Qt.ColorScheme.Dark))
+    if not app.property("backcare-follows-scheme"):  # connect once per application
+        app.setProperty("backcare-follows-scheme", True)
+        hints.colorSchemeChanged.connect(
+            lambda scheme: apply(app, scheme == Qt.ColorScheme.Dark))

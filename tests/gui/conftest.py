@@ -9,18 +9,25 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from backcare_gui import resources
+from backcare_gui.core.clock import FakeClock
 from backcare_gui.core.library import Library
+from backcare_gui.core.settings import Settings
 from backcare_gui.ui import theme
 from backcare_gui.ui.main_window import MainWindow
 
 
-@pytest.fixture(autouse=True)
-def styled_app(qapp: QApplication) -> Iterator[QApplication]:
+@pytest.fixture(scope="session")
+def themed_app(qapp: QApplication) -> QApplication:
     theme.setup(qapp)
     theme.follow_system_scheme(qapp)
-    theme.apply(qapp, dark=False)
-    yield qapp
-    theme.apply(qapp, dark=False)
+    return qapp
+
+
+@pytest.fixture(autouse=True)
+def styled_app(themed_app: QApplication) -> Iterator[QApplication]:
+    if theme.current() is not theme.LIGHT:
+        theme.apply(themed_app, dark=False)
+    yield themed_app
 
 
 @pytest.fixture
@@ -29,9 +36,19 @@ def library(data_home: Path) -> Library:
 
 
 @pytest.fixture
-def window(qtbot: object, library: Library) -> MainWindow:
+def settings(data_home: Path) -> Settings:
+    return Settings.load(data_home / "settings.yaml")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def window(qtbot: object, library: Library, settings: Settings, clock: FakeClock) -> MainWindow:
     win = MainWindow()
     qtbot.addWidget(win)  # type: ignore[attr-defined]
     win.show()
-    win.install(library)
+    win.install(library, settings, clock)
     return win

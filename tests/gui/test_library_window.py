@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from backcare_gui import resources
+from backcare_gui.core.clock import FakeClock
 from backcare_gui.core.library import Library
 from backcare_gui.core.routine import Level, Routine
+from backcare_gui.core.settings import Settings
 from backcare_gui.ui import theme
 from backcare_gui.ui.library import ROUTINE_ROLE
 from backcare_gui.ui.main_window import MainWindow
@@ -92,14 +94,14 @@ def test_ctrl_f_goes_to_the_search_box(qtbot: QtBot, window: MainWindow) -> None
 
 
 def test_bad_user_files_get_a_notice_and_the_rest_still_load(
-        qtbot: QtBot, data_home: Path) -> None:
+        qtbot: QtBot, data_home: Path, settings: Settings) -> None:
     write(data_home / "routines", "broken.yaml", "format: backcare-routine/1\nid: x\n")
     write(data_home / "routines", "fine.yaml", minimal("fine-one"))
     library = resources.load_app_library(data_home / "routines")
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
-    window.install(library)
+    window.install(library, settings, FakeClock())
     notice = window.library.notice
     assert notice.isVisible()
     assert notice.text.text().startswith("1 of your routine files could not be loaded")
@@ -122,8 +124,8 @@ def test_follows_the_system_dark_scheme(qtbot: QtBot, window: MainWindow) -> Non
     assert window.palette().color(QPalette.ColorRole.WindowText).name() == theme.DARK.text
 
 
-def test_start_button_is_big_and_labelled(window: MainWindow) -> None:
+def test_start_button_is_big_labelled_and_enabled(window: MainWindow) -> None:
     start = window.library.detail.start
-    assert start.accessibleName()
+    assert start.accessibleName() and start.isEnabled()
     assert start.height() >= 40
-    assert start.toolTip()
+    assert "Enter" in start.toolTip()

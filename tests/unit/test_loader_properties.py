@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def check(text: str) -> None:
     if isinstance(result, Routine):
         return
     assert result.problems
-    lines = text.count("\n") + 2
+    lines = len(re.split("\r\n|[\n\r\x85\u2028\u2029]", text)) + 1  # YAML's line breaks
     for problem in result.problems:
         assert problem.path == PATH
         assert isinstance(problem.message, str) and problem.message
