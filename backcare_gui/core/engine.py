@@ -116,6 +116,7 @@ class SessionEngine:
         self._listeners: list[Listener] = []
         self._active_ns = 0  # time spent running (not paused)
         self._running_since_ns = 0
+        self.started_ns: int | None = None  # when start() was called, on the clock
 
     # -- subscription --
 
@@ -179,6 +180,7 @@ class SessionEngine:
     def start(self) -> None:
         now = self.clock.monotonic_ns()
         self._set_state(SessionState.RUNNING, now)
+        self.started_ns = now
         self._enter(self.index, now, previous=None)
 
     def pause(self) -> None:

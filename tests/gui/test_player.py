@@ -93,7 +93,6 @@ def test_keyboard_controls(qtbot: QtBot, window: MainWindow, settings: Settings,
 
 def test_keep_going_resumes(qtbot: QtBot, window: MainWindow) -> None:
     start(window, "desk-break")
-    engine = window.player.driver.engine  # type: ignore[union-attr]
     qtbot.keyClick(window.player, Qt.Key.Key_Escape)
     box = open_message_box()
     next(b for b in box.findChildren(QPushButton) if b.text() == "Keep going").click()
