@@ -281,5 +281,5 @@ class SessionEngine:
     def _finish(self, at_ns: int) -> None:
         self.index = len(self.phases) - 1
         self._countdowns_left = []
+        self._emit(CueDue(CueKind.DONE, self.phase, at_ns))  # heard as the end is shown
         self._set_state(SessionState.FINISHED, at_ns)
-        self._emit(CueDue(CueKind.DONE, self.phase, at_ns))

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
-import time
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from backcare_gui import __version__, resources
 from backcare_gui.paths import AppPaths
+from backcare_gui.trace import trace
 from backcare_gui.ui import theme
 from backcare_gui.ui.errors import ErrorHandler, setup_logging
 from backcare_gui.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-
-
-def trace(event: str) -> None:
-    """With BACKCARE_TRACE=1, print milestones on stderr: end-to-end tests and bench wait for
-    them, the way qutebrowser's tests wait for its log lines."""
-    if os.environ.get("BACKCARE_TRACE") == "1":
-        print(f"backcare-trace {time.time():.6f} {event}", file=sys.stderr, flush=True)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:

@@ -17,6 +17,7 @@ from backcare_gui import resources
 from backcare_gui.core.clock import Clock
 from backcare_gui.core.engine import CueDue, CueKind
 from backcare_gui.core.settings import Settings, SettingValue
+from backcare_gui.trace import trace
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QSoundEffect
@@ -102,6 +103,8 @@ class CuePlayer(QObject):
         effect = self._effects.get(event.cue)
         if not self.available or effect is None or self._settings.get("sound.muted"):
             self.flash.emit(event.cue.value)
+            trace(f"cue-flashed {event.cue.value} {event.at_ns}")
             return
         effect.play()
         self.played.emit(event.cue.value)
+        trace(f"cue-played {event.cue.value} {event.at_ns}")

@@ -25,6 +25,7 @@ from backcare_gui.core.routine import Routine
 from backcare_gui.core.settings import Settings
 from backcare_gui.core.timeline import Phase, PhaseKind, build_timeline
 from backcare_gui.core.wording import clock_text, duration_text
+from backcare_gui.trace import trace
 from backcare_gui.ui import images
 from backcare_gui.ui.audio import CuePlayer
 from backcare_gui.ui.awake import KeepAwake
@@ -358,6 +359,7 @@ class PlayerPage(QFrame):
         if self.settings.get("voice.enabled"):
             self._speak(phase)
         self.phase_shown.emit(phase)
+        trace(f"phase-shown {phase.index} {phase.kind.value}")
 
     def _next_text(self, phase: Phase) -> str:
         assert self.driver is not None
@@ -408,6 +410,7 @@ class PlayerPage(QFrame):
                                    f"{self.routine.title}. Every bit counts.")
         self.stack.setCurrentIndex(1)
         self.done_button.setFocus()
+        trace(f"session-{state.value}")
         if self.window().isFullScreen():
             self.window().showNormal()
         self.session_ended.emit(self.routine, state, active)

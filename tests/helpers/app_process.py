@@ -28,7 +28,7 @@ class AppProcess:
         while time.monotonic() < deadline:
             for line in self.lines:
                 parts = line.split()
-                if parts[:1] == ["backcare-trace"] and parts[2:] == [event]:
+                if parts[:1] == ["backcare-trace"] and " ".join(parts[2:]) == event:
                     return float(parts[1])
             if not selector.select(timeout=0.2):
                 if self.proc.poll() is not None:
