@@ -100,7 +100,7 @@ def stylesheet(c: Colours) -> str:
     QPushButton[danger="true"] {{ color: {c.danger}; }}
     QFrame#player {{ background: {c.window}; }}
     QFrame#player[resting="true"] {{ background: {c.soft}; }}
-    QFrame#player[flash="true"] {{ background: {c.accent}; }}
+    QFrame#player[flash="true"] {{ border: 14px solid {c.accent}; }}
     QLabel#cue {{ font-size: {round(BASE_POINT_SIZE * 1.4)}pt; }}
     QProgressBar {{ border: none; border-radius: 4px; background: {c.border}; }}
     QProgressBar::chunk {{ border-radius: 4px; background: {c.accent}; }}

@@ -1,0 +1,83 @@
+"""Render the README's screenshots offscreen: docs/library.png, docs/library-dark.png,
+docs/player.png, docs/player-rest.png, docs/settings.png and docs/library-200.png (200 %).
+
+Usage: .venv/bin/python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def shoot(scale: str) -> None:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ["QT_SCALE_FACTOR"] = scale
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from backcare_gui import resources
+    from backcare_gui.core.clock import FakeClock
+    from backcare_gui.core.settings import Settings
+    from backcare_gui.ui import theme
+    from backcare_gui.ui.main_window import MainWindow
+
+    app = QApplication([])
+    theme.setup(app)
+    home = Path(tempfile.mkdtemp())
+    settings = Settings.load(home / "settings.yaml")
+    clock = FakeClock()
+    window = MainWindow()
+    window.resize(1180, 760)
+    window.show()
+    window.install(resources.load_app_library(None), settings, clock)
+    window.library.select("morning-mobility")
+
+    def grab(widget: QWidget, name: str) -> None:
+        deadline = time.monotonic() + 0.4  # let a cue's flash fade first
+        while time.monotonic() < deadline:
+            app.processEvents()
+        widget.grab().save(str(DOCS / name))
+        print(f"wrote docs/{name}")
+
+    if scale != "1":
+        grab(window, f"library-{round(float(scale) * 100)}.png")
+        return
+    grab(window, "library.png")
+    theme.apply(app, dark=True)
+    grab(window, "library-dark.png")
+    theme.apply(app, dark=False)
+    window.show_page(window.settings_page)
+    grab(window, "settings.png")
+    window.show_page(window.library)
+    routine = window.library.detail.routine
+    assert routine is not None
+    window.start_session(routine)
+    driver = window.player.driver
+    assert driver is not None
+    clock.advance(10 + 30)  # prepare, then into child's pose... whichever: a work phase
+    driver.poll()
+    while not driver.engine.phase.kind.is_work:
+        driver.skip()
+    clock.advance(1.4)
+    driver.poll()
+    grab(window, "player.png")
+    driver.skip_exercise()
+    grab(window, "player-rest.png")
+    theme.apply(app, dark=True)
+    grab(window, "player-dark.png")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        shoot(sys.argv[1])
+    else:
+        for factor in ("1", "2"):  # one process per scale: Qt reads it at start-up
+            subprocess.run([sys.executable, __file__, factor], check=True)
