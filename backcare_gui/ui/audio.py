@@ -39,6 +39,7 @@ class CuePlayer(QObject):
         self._settings = settings
         self._clock = clock
         self._effects: dict[CueKind, QSoundEffect] = {}
+        self._keepalive: QSoundEffect | None = None
         self._loaded = False
         self.available = True  # until shown otherwise
         settings.subscribe(self._setting_changed)
@@ -63,7 +64,21 @@ class CuePlayer(QObject):
             effect.setSource(QUrl.fromLocalFile(str(resources.asset(f"sounds/{cue.value}.wav"))))
             effect.statusChanged.connect(self._check_status)
             self._effects[cue] = effect
+        # Silence looped while a session runs keeps the output awake: an idle PulseAudio
+        # output loses the first ~100 ms of the next cue while it wakes (measured).
+        self._keepalive = QSoundEffect(self)
+        self._keepalive.setSource(QUrl.fromLocalFile(str(resources.asset("sounds/keepalive.wav"))))
+        self._keepalive.setLoopCount(QSoundEffect.Loop.Infinite.value)
         self._apply_volume()
+
+    def session_started(self) -> None:
+        self.load()
+        if self._keepalive is not None and self.available:
+            self._keepalive.play()
+
+    def session_ended(self) -> None:
+        if self._keepalive is not None:
+            self._keepalive.stop()
 
     def _check_status(self) -> None:
         from PySide6.QtMultimedia import QSoundEffect

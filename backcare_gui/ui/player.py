@@ -289,7 +289,7 @@ class PlayerPage(QFrame):
         self.stack.setCurrentIndex(0)
         self._update_mute_button()
         self.setFocus()
-        self.audio.load()
+        self.audio.session_started()
         if self.settings.get("voice.enabled"):
             self.voice.start()
         self.driver.start()
@@ -408,6 +408,7 @@ class PlayerPage(QFrame):
             self.done_title.setText("Session stopped")
             self.done_text.setText(f"You did {duration_text(round(active * 1000))} of "
                                    f"{self.routine.title}. Every bit counts.")
+        self.audio.session_ended()
         self.stack.setCurrentIndex(1)
         self.done_button.setFocus()
         trace(f"session-{state.value}")
@@ -449,5 +450,6 @@ class PlayerPage(QFrame):
 
     def shutdown(self) -> None:
         self.awake.release()
+        self.audio.session_ended()
         if self.driver is not None:
             self.driver.stop()
