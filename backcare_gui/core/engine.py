@@ -177,10 +177,13 @@ class SessionEngine:
         self.state = new
         self._emit(StateChanged(old, new, at_ns))
 
-    def start(self) -> None:
+    def start(self, from_exercise: int = 0) -> None:
+        """Begin, or resume an interrupted session at an exercise (with its get-ready time)."""
         now = self.clock.monotonic_ns()
         self._set_state(SessionState.RUNNING, now)
         self.started_ns = now
+        self.index = next((p.index for p in self.phases if p.exercise_index >= from_exercise),
+                          0)
         self._enter(self.index, now, previous=None)
 
     def pause(self) -> None:

@@ -110,6 +110,9 @@ class PlayerPage(QFrame):
     closed = Signal()  # the person leaves the player
     session_ended = Signal(object, object, float)  # Routine, SessionState, active seconds
     phase_shown = Signal(object)  # Phase, once every widget shows it (timing probes use it)
+    # exercises done so far (the resume point), the last one done, active seconds
+    exercise_completed = Signal(int, str, float)
+    hurt = Signal(str, str, str)  # exercise id, exercise name, "skip" or "stop"
 
     def __init__(self, settings: Settings, clock: Clock) -> None:
         super().__init__()
@@ -118,6 +121,7 @@ class PlayerPage(QFrame):
         self.clock = clock
         self.driver: SessionDriver | None = None
         self.routine: Routine | None = None
+        self._exercise_index = 0
         self.pictures = PictureCache()
         self.audio = CuePlayer(settings, clock, self)
         self.audio.flash.connect(self._flash)
@@ -185,6 +189,8 @@ class PlayerPage(QFrame):
         self.mute_button = self._control("Mute", "volume", "M", "Sound on or off")
         self.full_button = self._control("Full screen", "fullscreen", "F11",
                                          "Full screen on or off")
+        self.hurt_button = self._control("This hurts", "hurt", "H",
+                                         "Pause, then skip this exercise or stop")
         self.stop_button = self._control("Stop", "stop", "Esc", "Stop the session")
         self.stop_button.setProperty("danger", True)
         controls = QHBoxLayout()
@@ -192,6 +198,7 @@ class PlayerPage(QFrame):
         controls.addWidget(self.pause_button)
         controls.addWidget(self.skip_button)
         controls.addStretch()
+        controls.addWidget(self.hurt_button)
         controls.addWidget(self.mute_button)
         controls.addWidget(self.full_button)
         controls.addWidget(self.stop_button)
@@ -201,6 +208,7 @@ class PlayerPage(QFrame):
         self.mute_button.clicked.connect(self.toggle_mute)
         self.full_button.clicked.connect(self.toggle_full_screen)
         self.stop_button.clicked.connect(self.ask_stop)
+        self.hurt_button.clicked.connect(self.this_hurts)
 
         running = QWidget()
         layout = QVBoxLayout(running)
@@ -243,6 +251,7 @@ class PlayerPage(QFrame):
                             (Qt.Key.Key_Left, self.back), (Qt.Key.Key_Escape, self.ask_stop),
                             (Qt.Key.Key_M, self.toggle_mute),
                             (Qt.Key.Key_F11, self.toggle_full_screen),
+                            (Qt.Key.Key_H, self.this_hurts),
                             (Qt.Key.Key_PageDown, self.skip_exercise)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -271,8 +280,9 @@ class PlayerPage(QFrame):
 
     # -- the session --
 
-    def begin(self, routine: Routine) -> None:
-        """Start a routine now: the prepare countdown runs at once."""
+    def begin(self, routine: Routine, from_exercise: int = 0) -> None:
+        """Start a routine now: the prepare countdown runs at once. `from_exercise` resumes an
+        interrupted session at that exercise."""
         prepare = self.settings.get("session.prepare_seconds")
         session = replace(routine, prepare_seconds=prepare) if isinstance(prepare, int) \
             else routine
@@ -285,6 +295,7 @@ class PlayerPage(QFrame):
         self.driver.state_changed.connect(self._on_state)
         self.driver.repaint.connect(self._update_clock)
         self.title.setText(routine.title)
+        self._exercise_index = from_exercise
         self.progress.setRange(0, max(1, self.driver.engine.timeline.total_ms // 1000))
         self.stack.setCurrentIndex(0)
         self._update_mute_button()
@@ -292,7 +303,7 @@ class PlayerPage(QFrame):
         self.audio.session_started()
         if self.settings.get("voice.enabled"):
             self.voice.start()
-        self.driver.start()
+        self.driver.start(from_exercise)
 
     def toggle_pause(self) -> None:
         if self.driver is not None and self.stack.currentIndex() == 0:
@@ -344,10 +355,51 @@ class PlayerPage(QFrame):
         box.open()
         self.stop_box = box
 
+    def this_hurts(self) -> None:
+        """Pause, then let the person skip this exercise or stop; either way it is recorded."""
+        if self.driver is None or self.stack.currentIndex() != 0:
+            return
+        if self.driver.running:
+            self.driver.toggle_pause()
+        exercise = self.driver.engine.phase.exercise
+        box = QMessageBox(QMessageBox.Icon.Question, "This hurts",
+                          f"Sorry it hurts. Stop {exercise.name} now: do you want to skip to "
+                          "the next exercise, or stop the session?", parent=self)
+        box.setInformativeText("Pain that spreads down your leg, new numbness or weakness, or "
+                               "changes in bladder or bowel control need a doctor: stop and "
+                               "get help.")
+        skip = box.addButton("Skip this exercise", QMessageBox.ButtonRole.AcceptRole)
+        stop = box.addButton("Stop the session", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("It has eased, keep going", QMessageBox.ButtonRole.RejectRole)
+
+        def answered() -> None:
+            if self.driver is None:
+                return
+            clicked = box.clickedButton()
+            if clicked is skip:
+                self.hurt.emit(exercise.id, exercise.name, "skip")
+                self.driver.skip_exercise()
+                if self.driver.engine.state is SessionState.PAUSED:
+                    self.driver.toggle_pause()
+            elif clicked is stop:
+                self.hurt.emit(exercise.id, exercise.name, "stop")
+                self.driver.stop()
+            elif self.driver.engine.state is SessionState.PAUSED:
+                self.driver.toggle_pause()
+
+        box.finished.connect(answered)
+        box.open()
+        self.hurt_box = box
+
     # -- engine events --
 
     def _on_phase(self, event: PhaseStarted) -> None:
         phase = event.phase
+        if phase.exercise_index > self._exercise_index and self.driver is not None:
+            done = self.driver.engine.timeline.routine.exercises[phase.exercise_index - 1].id
+            self._exercise_index = phase.exercise_index
+            self.exercise_completed.emit(phase.exercise_index, done,
+                                         self.driver.engine.active_ns() / 1e9)
         self.picture.show_phase(phase)
         self.phase_label.setText(phase_title(phase))
         self.exercise.setText(phase.exercise.name)

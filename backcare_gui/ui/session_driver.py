@@ -54,8 +54,8 @@ class SessionDriver(QObject):
 
     # commands: each one lets the engine act, then re-arms the timers
 
-    def start(self) -> None:
-        self.engine.start()
+    def start(self, from_exercise: int = 0) -> None:
+        self.engine.start(from_exercise)
         self._arm()
 
     def toggle_pause(self) -> None:

@@ -253,3 +253,15 @@ def test_prepare_override_changes_the_session_not_the_routine() -> None:
     routine = parse(EXAMPLE)
     session = build_timeline(replace(routine, prepare_seconds=3))
     assert session.total_ms == build_timeline(routine).total_ms - 7000
+
+
+def test_start_from_an_exercise_resumes_with_its_get_ready_time() -> None:
+    timeline = build_timeline(parse(EXAMPLE))
+    engine = SessionEngine(timeline, clock := FakeClock())
+    rec = Recorder(engine)
+    engine.start(from_exercise=2)
+    assert engine.phase.exercise.id == "knee-to-chest"
+    assert engine.phase.kind is PhaseKind.EXERCISE_REST
+    run_to_end(engine, clock)
+    assert rec.starts()[0] == (engine.phases[engine.index].index - len(rec.starts()) + 1, 0)
+    assert engine.active_ns() // MS == timeline.total_ms - timeline.exercise_end_ms(1)
