@@ -37,6 +37,7 @@ class RedFlagsDialog(QDialog):
         self.before_session = before_session
         self.groups: dict[str, QButtonGroup] = {}
         self.screening: Screening | None = None
+        self.pages = QStackedWidget()
 
         questions = QWidget()
         grid = QGridLayout(questions)
@@ -71,10 +72,10 @@ class RedFlagsDialog(QDialog):
         ask = QVBoxLayout(ask_page)
         ask.addWidget(intro)
         ask.addWidget(scroll, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.unanswered, 1)
-        row.addWidget(self.next)
-        ask.addLayout(row)
+        footer = QHBoxLayout()
+        footer.addWidget(self.unanswered, 1)
+        footer.addWidget(self.next)
+        ask.addLayout(footer)
 
         self.advice = QLabel()
         self.advice.setWordWrap(True)
@@ -106,7 +107,6 @@ class RedFlagsDialog(QDialog):
         buttons.addWidget(self.go)
         advice.addLayout(buttons)
 
-        self.pages = QStackedWidget()
         self.pages.addWidget(ask_page)
         self.pages.addWidget(advice_page)
         layout = QVBoxLayout(self)
