@@ -7,8 +7,6 @@ all at once.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -95,7 +93,13 @@ class Routine:
     # where it came from: not part of the file's data
     path: Path | None = field(default=None, compare=False)
     origin: Origin = field(default=Origin.USER, compare=False)
-    sha256: str = field(default="", compare=False)
+    raw: bytes = field(default=b"", compare=False, repr=False)  # the file as read
+
+    def sha256(self) -> str:
+        """The file's hash, for session records (hashlib loads OpenSSL, ~4 MB: not at start)."""
+        import hashlib
+
+        return hashlib.sha256(self.raw).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +216,8 @@ class _Checker:
         for name, (key, _value) in node.entries.items():
             if name in allowed or name.startswith("x-"):
                 continue
+            import difflib  # only a file with a mistake needs it
+
             hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
             extra = f"; did you mean {hint[0]!r}?" if hint else \
                 f" (allowed: {', '.join(allowed)}; extensions start with 'x-')"
@@ -470,7 +476,7 @@ def load_routine(path: Path, resolver: ImageResolver, origin: Origin = Origin.US
         raise RoutineFileError([Problem(path, f"cannot read the file: {exc.strerror}")]) from None
     routine = parse_routine(text, path, resolver)
     return replace(routine, path=path.resolve(), origin=origin,
-                   sha256=hashlib.sha256(data).hexdigest())
+                   raw=data)
 
 
 def iter_images(routine: Routine) -> Iterator[Image]:

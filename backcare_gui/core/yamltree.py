@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -29,9 +29,9 @@ MAX_DEPTH = 32
 MAX_EXPANDED_NODES = 100_000
 
 
-@dataclass(frozen=True, slots=True)
-class Pos:
-    """A place in a file: 1-based line and column, as editors count them."""
+class Pos(NamedTuple):
+    """A place in a file: 1-based line and column, as editors count them. (A NamedTuple: one is
+    made per YAML node, and a frozen dataclass costs several times as much to build.)"""
 
     line: int
     col: int
@@ -99,16 +99,23 @@ _TYPED_TAGS = {
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
 }
+# The first characters for which PyYAML's resolver may find a type other than text; any other
+# plain scalar ("Lie on your back") is text without asking it.
+_MAY_BE_TYPED = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k) | {""}
 
 
 def _scalar(event: yaml.ScalarEvent) -> Scalar:
-    value: Any = event.value
-    if event.implicit[0]:  # plain (unquoted) scalar: resolve 5 / 2.5 / true / ~
-        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
-        if tag in _TYPED_TAGS:
-            node = yaml.ScalarNode(tag, event.value)
-            value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
-    return Scalar(pos=Pos.of(event.start_mark), value=value, text=event.value)
+    text = event.value
+    value: Any = text
+    if event.implicit[0] and text[:1] in _MAY_BE_TYPED:  # plain: resolve 5 / 2.5 / true / ~
+        if text.isascii() and text.isdigit() and text[0] != "0":
+            value = int(text)  # the common case, without the resolver's regular expressions
+        else:
+            tag = _RESOLVER.resolve(yaml.ScalarNode, text, event.implicit)  # type: ignore[no-untyped-call]
+            if tag in _TYPED_TAGS:
+                value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR,
+                                                            yaml.ScalarNode(tag, text))
+    return Scalar(pos=Pos.of(event.start_mark), value=value, text=text)
 
 
 def decode(data: bytes) -> str:
@@ -137,14 +144,20 @@ def read_limited(path: Path) -> bytes:
 
 
 def _events(text: str) -> Iterator[yaml.Event]:
+    loader = _Loader(text)
     try:
-        yield from yaml.parse(text, Loader=_Loader)
+        while loader.check_event():
+            event = loader.get_event()
+            assert event is not None
+            yield event
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "not valid YAML"
         raise YamlProblem(f"YAML syntax: {problem}", Pos.of(mark) if mark else None) from None
     except yaml.YAMLError as exc:  # ReaderError (control characters) and the like
         raise YamlProblem(f"YAML: {_reader_message(exc)}") from None
+    finally:
+        loader.dispose()
 
 
 def _reader_message(exc: yaml.YAMLError) -> str:
@@ -175,6 +188,7 @@ def parse(text: str) -> Node | None:
             root = node
             return
         parent = stack[-1][0]
+        parent.size += node.size
         if isinstance(parent, Seq):
             parent.items.append(node)
             return
@@ -201,7 +215,6 @@ def parse(text: str) -> Node | None:
             done, anchor = stack.pop()
             if isinstance(done, Map):
                 pending_key.pop()
-            done.size = 1 + sum(n.size for n in _children(done))
             attach(done, 1)
             if anchor:
                 anchors[anchor] = done
@@ -235,10 +248,3 @@ def parse(text: str) -> Node | None:
     return root
 
 
-def _children(node: Seq | Map) -> Iterator[Node]:
-    if isinstance(node, Seq):
-        yield from node.items
-    else:
-        for key, value in node.entries.values():
-            yield key
-            yield value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -30,10 +30,14 @@ if TYPE_CHECKING:
 
 class MainWindow(QMainWindow):
     """Shown in two steps: the frame at once, the pages a moment later (`install`), so the
-    window appears as fast as a bare Qt window while the routines load."""
+    window appears as fast as a bare Qt window while the routines load. The player is built on
+    first use: most starts of the app never need it, and it costs memory."""
+
+    player_created = Signal(object)  # PlayerPage
 
     def __init__(self) -> None:
         super().__init__()
+        self._player: PlayerPage | None = None
         self.setWindowTitle("BackCare")
         self.setWindowIcon(images.app_icon())
         self.nav = QListWidget()
@@ -60,7 +64,6 @@ class MainWindow(QMainWindow):
     def install(self, library: Library, settings: Settings, clock: Clock) -> None:
         """Build the pages (the second step of showing the window)."""
         from backcare_gui.ui.library import LibraryPage
-        from backcare_gui.ui.player import PlayerPage
         from backcare_gui.ui.settings_page import SettingsPage
 
         self.library: LibraryPage = LibraryPage(library)
@@ -69,16 +72,25 @@ class MainWindow(QMainWindow):
         self.add_page("Library", "library", self.library)
         self.settings_page = SettingsPage(settings)
         self.add_page("Settings", "settings", self.settings_page)
-        self.player: PlayerPage = PlayerPage(settings, clock)
-        self.player.closed.connect(self.leave_session)
-        self.pages.addWidget(self.player)
+        self._settings, self._clock = settings, clock
         self.nav.setCurrentRow(0)
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
 
-    def start_session(self, routine: Routine) -> None:
+    @property
+    def player(self) -> PlayerPage:
+        if self._player is None:
+            from backcare_gui.ui.player import PlayerPage
+
+            self._player = PlayerPage(self._settings, self._clock)
+            self._player.closed.connect(self.leave_session)
+            self.pages.addWidget(self._player)
+            self.player_created.emit(self._player)
+        return self._player
+
+    def start_session(self, routine: Routine, from_exercise: int = 0) -> None:
         self.nav.hide()
         self.pages.setCurrentWidget(self.player)
-        self.player.begin(routine)
+        self.player.begin(routine, from_exercise)
 
     def leave_session(self) -> None:
         self.player.shutdown()

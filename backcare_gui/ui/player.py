@@ -355,6 +355,11 @@ class PlayerPage(QFrame):
         box.open()
         self.stop_box = box
 
+    @property
+    def exercises_done(self) -> int:
+        """Exercises finished so far in this session (where a resume would start)."""
+        return self._exercise_index
+
     def this_hurts(self) -> None:
         """Pause, then let the person skip this exercise or stop; either way it is recorded."""
         if self.driver is None or self.stack.currentIndex() != 0:

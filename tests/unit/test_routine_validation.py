@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,8 @@ def test_load_records_path_and_hash(tmp_path: Path) -> None:
     path = write(tmp_path, "a.yaml", minimal())
     routine = load_routine(path, resolver())
     assert routine.path == path.resolve()
-    assert len(routine.sha256) == 64
+    assert len(routine.sha256()) == 64
+    assert routine.sha256() == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.mark.parametrize(("text", "expected"), [
