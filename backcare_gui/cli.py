@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(validate, in_subcommand=True)
     validate.add_argument("paths", nargs="+", metavar="PATH", type=Path,
                           help="a routine file, or a folder (every *.yaml / *.yml below it)")
+    flags = commands.add_parser(
+        "red-flags", help="the signs that mean: see a doctor, do not exercise")
+    _add_global_options(flags, in_subcommand=True)
+    flags.add_argument("--none-apply", action="store_true",
+                       help="after reading the list, record that none of these signs apply "
+                            "(the same record the app's safety check makes)")
     return parser
 
 
@@ -65,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.routines_command == "list":
             return list_routines(paths, as_json=args.json)
         return validate_paths(args.paths)
+    if args.command == "red-flags":
+        return red_flags(paths, none_apply=args.none_apply)
     return open_app(paths, start=args.start, pain_before=args.pain_before)
 
 
@@ -118,6 +126,50 @@ def validate_paths(targets: Sequence[Path]) -> int:
     if missing:
         return 2
     return 1 if problems else 0
+
+
+def red_flags(paths: AppPaths, *, none_apply: bool) -> int:
+    from backcare_gui.core.pain import (
+        EMERGENCY_ADVICE,
+        INTRO,
+        RED_FLAG_IDS,
+        RED_FLAGS,
+        URGENT_ADVICE,
+        Urgency,
+    )
+
+    print(INTRO)
+    print()
+    for urgency, heading, advice in ((Urgency.EMERGENCY, "Get help now if you have:",
+                                      EMERGENCY_ADVICE),
+                                     (Urgency.URGENT, "See a doctor before exercising if you "
+                                      "have:", URGENT_ADVICE)):
+        print(heading)
+        for flag in RED_FLAGS:
+            if flag.urgency is urgency:
+                print(f"  - {flag.question}")
+        print(f"  {advice}")
+        print()
+    if not none_apply:
+        print("If none of these apply: backcare red-flags --none-apply records that you have "
+              "read them.")
+        return 0
+    from backcare_gui.store.db import Database, StoreError
+    from backcare_gui.store.safety import SafetyRecords
+
+    try:
+        db = Database.open(paths.database)
+        try:
+            SafetyRecords(db).record_red_flags(dict.fromkeys(RED_FLAG_IDS, False), "cli",
+                                               clinician_checked=False)
+        finally:
+            db.close()
+    except StoreError as exc:
+        print(f"backcare: error: {exc.message}", file=sys.stderr)
+        return 1
+    print("Recorded: you have read these signs and none of them apply. Thank you. Come back to "
+          "them whenever something changes.")
+    return 0
 
 
 def open_app(paths: AppPaths, *, start: str | None, pain_before: int | None) -> int:

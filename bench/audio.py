@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -35,9 +37,12 @@ def run() -> None:
         (home / "routines").mkdir(parents=True)
         (home / "routines" / "audible.yaml").write_text(AUDIBLE)
         (home / "settings.yaml").write_text("sound.volume: 100\n")
+        subprocess.run([sys.executable, "-m", "backcare_gui", "--data-dir", str(home),
+                        "red-flags", "--none-apply"], check=True, capture_output=True)
         with null_sink(folder) as pulse, xvfb() as display:
             recorder = Recorder(pulse, folder / "recording.raw")
-            app = AppProcess(["--data-dir", str(home), "--start", "audible"],
+            app = AppProcess(["--data-dir", str(home), "--start", "audible", "--pain-before",
+                              "2"],
                              {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb", **pulse})
             try:
                 app.wait_for("session-finished", timeout=60)

@@ -8,7 +8,7 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from backcare_gui import __version__, resources
+from backcare_gui import __version__
 from backcare_gui.paths import AppPaths
 from backcare_gui.trace import trace
 from backcare_gui.ui import theme
@@ -31,13 +31,13 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run(paths: AppPaths, *, start: str | None = None, pain_before: int | None = None) -> int:
-    """`pain_before` is accepted and kept for the pain-rating step (not used yet)."""
     app = create_application()
     handler = ErrorHandler()
     handler.install()
     window = MainWindow()
     window.show()
     QTimer.singleShot(0, lambda: trace("main-window-shown"))  # once the event loop has run
+    kept: dict[str, object] = {}  # the assembly lives as long as the event loop
 
     def fill_in() -> None:
         theme.follow_system_scheme(app)
@@ -47,18 +47,12 @@ def run(paths: AppPaths, *, start: str | None = None, pain_before: int | None = 
             paths.routines.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             log.warning("cannot create %s: %s", paths.routines, exc)
-        from backcare_gui.core.clock import SystemClock
-        from backcare_gui.core.settings import Settings
+        from backcare_gui.ui.assemble import Assembly
 
-        library = resources.load_app_library(paths.routines)
-        window.install(library, Settings.load(paths.settings_file), SystemClock())
+        assembly = kept["assembly"] = Assembly(window, paths)
         trace("library-ready")
-        if start is not None:
-            routine = library.get(start)
-            if routine is not None:
-                window.library.select(start)
-                window.start_session(routine)
-                trace("session-started")
+        assembly.tell_about_storage()
+        assembly.start(start, pain_before)
 
     QTimer.singleShot(0, fill_in)
     return app.exec()

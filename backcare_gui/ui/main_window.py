@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Signal
@@ -38,6 +39,8 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self._player: PlayerPage | None = None
+        # what Start does: straight into the player, unless the session flow takes over
+        self.start_handler: Callable[[Routine], None] = self.start_session
         self.setWindowTitle("BackCare")
         self.setWindowIcon(images.app_icon())
         self.nav = QListWidget()
@@ -68,7 +71,7 @@ class MainWindow(QMainWindow):
 
         self.library: LibraryPage = LibraryPage(library)
         self.library.detail.set_start_available(True)
-        self.library.start_requested.connect(self.start_session)
+        self.library.start_requested.connect(lambda routine: self.start_handler(routine))
         self.add_page("Library", "library", self.library)
         self.settings_page = SettingsPage(settings)
         self.add_page("Settings", "settings", self.settings_page)
@@ -86,6 +89,10 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(self._player)
             self.player_created.emit(self._player)
         return self._player
+
+    @property
+    def in_session(self) -> bool:
+        return self._player is not None and self.pages.currentWidget() is self._player
 
     def start_session(self, routine: Routine, from_exercise: int = 0) -> None:
         self.nav.hide()

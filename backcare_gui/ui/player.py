@@ -304,6 +304,7 @@ class PlayerPage(QFrame):
         if self.settings.get("voice.enabled"):
             self.voice.start()
         self.driver.start(from_exercise)
+        trace(f"session-started {routine.id} {from_exercise}")
 
     def toggle_pause(self) -> None:
         if self.driver is not None and self.stack.currentIndex() == 0:

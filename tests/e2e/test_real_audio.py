@@ -3,6 +3,8 @@ records it, and the recording holds the right cues in the right order at the rig
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -49,9 +51,11 @@ def test_cues_sound_in_order_with_the_planned_gaps(tmp_path: Path) -> None:
     home = tmp_path / "data"
     write(home / "routines", "audible.yaml", AUDIBLE)
     write(home, "settings.yaml", "sound.volume: 100\n")
+    subprocess.run([sys.executable, "-m", "backcare_gui", "--data-dir", str(home), "red-flags",
+                    "--none-apply"], check=True, capture_output=True)
     with null_sink(tmp_path) as pulse, xvfb() as display:
         recorder = Recorder(pulse, tmp_path / "recording.raw")
-        app = AppProcess(["--data-dir", str(home), "--start", "audible"],
+        app = AppProcess(["--data-dir", str(home), "--start", "audible", "--pain-before", "2"],
                          {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb", **pulse})
         try:
             app.wait_for("session-finished", timeout=60)

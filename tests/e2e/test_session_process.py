@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,11 +35,14 @@ exercises:
 def test_start_runs_a_whole_routine_in_the_real_app(tmp_path: Path) -> None:
     home = tmp_path / "data"
     write(home / "routines", "quick.yaml", QUICK)
+    # a desktop shortcut's user has read the red flags once, on the command line
+    subprocess.run([sys.executable, "-m", "backcare_gui", "--data-dir", str(home), "red-flags",
+                    "--none-apply"], check=True, capture_output=True)
     with xvfb() as display:
         app = AppProcess(["--data-dir", str(home), "--start", "quick", "--pain-before", "3"],
                          {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"})
         try:
-            app.wait_for("session-started")
+            app.wait_for("session-started quick 0")
             finished = app.wait_for("session-finished", timeout=30)
             first = app.wait_for("phase-shown 0 prepare")
             # 1 + 1 + 0.5 + 1 + 0.5 + 0.5 + 0.5 = 5 s of phases, in real time

@@ -136,3 +136,30 @@ def test_python_dash_m_and_console_script_are_the_same(tmp_path: Path) -> None:
                        text=True, cwd=tmp_path, check=True)
     b = run_cli("routines", "list", "--json", cwd=tmp_path)
     assert a.stdout == b.stdout and b.returncode == 0
+
+
+def test_red_flags_prints_every_sign(capsys: pytest.CaptureFixture[str], data_home: Path) -> None:
+    from backcare_gui.core.pain import RED_FLAGS
+
+    assert main(["red-flags"]) == 0
+    out = capsys.readouterr().out
+    assert all(flag.question in out for flag in RED_FLAGS)
+    assert "call 999" in out and "--none-apply" in out
+    assert not (data_home / "backcare.sqlite3").exists()  # reading records nothing
+
+
+def test_red_flags_none_apply_records_like_the_screen(
+        capsys: pytest.CaptureFixture[str], data_home: Path) -> None:
+    from backcare_gui.store.db import Database
+    from backcare_gui.store.safety import SafetyRecords
+
+    assert main(["red-flags", "--none-apply"]) == 0
+    assert "Recorded" in capsys.readouterr().out
+    db = Database.open(data_home / "backcare.sqlite3")
+    try:
+        safety = SafetyRecords(db)
+        assert safety.red_flags_completed()
+        record = safety.latest_red_flags()
+        assert record is not None and record.source == "cli" and not record.any_yes
+    finally:
+        db.close()

@@ -1,0 +1,99 @@
+"""The second step of starting: everything behind the first frame, wired together once."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from backcare_gui import resources
+from backcare_gui.core.clock import SystemClock
+from backcare_gui.core.settings import Settings
+from backcare_gui.paths import AppPaths
+from backcare_gui.store.db import Database, StoreError
+from backcare_gui.store.records import SessionRecords
+from backcare_gui.store.safety import SafetyRecords
+from backcare_gui.trace import trace
+from backcare_gui.ui.data_page import DataPage
+from backcare_gui.ui.main_window import MainWindow
+from backcare_gui.ui.session_flow import SessionFlow
+
+log = logging.getLogger(__name__)
+
+
+class Assembly:
+    """Owns the database for the app's lifetime and the objects built on it."""
+
+    def __init__(self, window: MainWindow, paths: AppPaths) -> None:
+        self.window = window
+        self.paths = paths
+        self.db: Database | None = None
+        self.problem: str | None = None
+        self.library = resources.load_app_library(paths.routines)
+        self.settings = Settings.load(paths.settings_file)
+        window.install(self.library, self.settings, SystemClock())
+        self.open_database()
+        records, safety = self.records()
+        self.flow = SessionFlow(window, self.library, records, safety)
+        self.data_page = DataPage(paths, self.reopen)
+        self.data_page.set_database(self.db)
+        self.data_page.changed.connect(self._records_replaced)
+        self.data_page.safety_check_requested.connect(
+            lambda: self.flow.check_red_flags(before_session=False))
+        self.flow.recorded.connect(self.data_page.refresh)
+        window.add_page("Your data", "info", self.data_page)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.close)
+
+    def records(self) -> tuple[SessionRecords | None, SafetyRecords | None]:
+        if self.db is None:
+            return None, None
+        return SessionRecords(self.db), SafetyRecords(self.db)
+
+    def open_database(self) -> None:
+        try:
+            self.db = Database.open(self.paths.database)
+        except StoreError as exc:
+            log.warning("database: %s (%s)", exc.message, exc.detail)
+            self.db, self.problem = None, exc.message
+            return
+        if self.db.backup_problem is not None:
+            log.warning("backup: %s", self.db.backup_problem.detail)
+
+    def reopen(self) -> Database | None:
+        self.open_database()
+        self.flow.records, self.flow.safety = self.records()
+        return self.db
+
+    def _records_replaced(self) -> None:
+        self.flow.records, self.flow.safety = self.records()
+
+    def tell_about_storage(self) -> None:
+        """Once the window is up: a records file that could not be opened, or was damaged."""
+        if self.problem is not None:
+            self._inform("Your records", self.problem + " You can still do routines; they "
+                         "will not be recorded until this is fixed.")
+        elif self.db is not None and self.db.recovered_from is not None:
+            self._inform("Your records", "Your records file was damaged, so BackCare put it "
+                         f"aside as {self.db.recovered_from} and started a fresh one. You can "
+                         "restore yesterday's backup from Your data.")
+
+    def _inform(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self.window)
+        box.open()
+        self.notice = box
+
+    def start(self, routine_id: str | None, pain_before: int | None) -> None:
+        if routine_id is not None:
+            routine = self.library.get(routine_id)
+            if routine is not None:
+                self.window.library.select(routine_id)
+                self.flow.begin(routine, pain_before)
+                trace("session-requested")
+                return
+        self.flow.offer_resume()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
