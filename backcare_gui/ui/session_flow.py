@@ -21,6 +21,7 @@ from backcare_gui.core.library import Library
 from backcare_gui.core.routine import Routine
 from backcare_gui.core.timeline import total_ms
 from backcare_gui.store.db import StoreError
+from backcare_gui.trace import trace
 from backcare_gui.ui.rating import Rating, RatingDialog
 from backcare_gui.ui.red_flags import RedFlagsDialog
 
@@ -99,8 +100,10 @@ class SessionFlow(QObject):
                           f"like to continue from {next_name}?", parent=self.window)
         go = box.addButton("Continue", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(go)
         box.finished.connect(lambda _r: self.resume(row) if box.clickedButton() is go else None)
         self._show(box)
+        trace(f"resume-offered {row.id}")
 
     def _rated(self, rating: Rating | None) -> None:
         self.before = rating

@@ -1,0 +1,62 @@
+"""The app put together on a real data folder: what a person is told when records are damaged
+or cannot be opened, and that routines still run either way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from backcare_gui.paths import AppPaths
+from backcare_gui.ui.assemble import Assembly
+from backcare_gui.ui.main_window import MainWindow
+from backcare_gui.ui.red_flags import RedFlagsDialog
+
+
+def assemble(qtbot: QtBot, home: Path) -> tuple[MainWindow, Assembly]:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assembly = Assembly(window, AppPaths.resolve(home))
+    assembly.tell_about_storage()
+    return window, assembly
+
+
+def test_a_damaged_records_file_is_set_aside_and_the_person_told_where(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "backcare.sqlite3").write_bytes(b"this is not a database at all" * 100)
+    _window, assembly = assemble(qtbot, home)
+    try:
+        assert assembly.db is not None and assembly.db.recovered_from is not None
+        kept = assembly.db.recovered_from
+        assert kept.read_bytes().startswith(b"this is not a database")
+        box = assembly.notice
+        assert isinstance(box, QMessageBox) and str(kept) in box.text()
+        assert "restore" in box.text()
+    finally:
+        assembly.close()
+
+
+def test_records_that_cannot_be_opened_still_leave_routines_working(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "backcare.sqlite3").mkdir(parents=True)  # something that is not a file is in the way
+    window, assembly = assemble(qtbot, home)
+    assert assembly.db is None and assembly.flow.records is None
+    box = assembly.notice
+    assert isinstance(box, QMessageBox) and "will not be recorded" in box.text()
+    routine = assembly.library.get("desk-break")
+    assert routine is not None
+    assembly.flow.begin(routine, pain_before=3)
+    # no records: no saved safety answers either, so the check is asked; answered, it goes on
+    dialog = assembly.flow.dialog
+    assert isinstance(dialog, RedFlagsDialog)
+    for group in dialog.groups.values():
+        group.button(0).click()
+    dialog.next.click()
+    dialog.go.click()
+    assert window.in_session
+    assembly.close()
