@@ -131,9 +131,10 @@ class DataPage(QWidget):
         if self.db is None or item is None:
             return
         backup = Path(str(item.data(Qt.ItemDataRole.UserRole)))
+        day = item.text()  # the list is rebuilt below
         answer = QMessageBox.question(
             self, "Restore a backup?",
-            f"Replace your records with the copy from {item.text()}? Sessions recorded after "
+            f"Replace your records with the copy from {day}? Sessions recorded after "
             "that day will be gone.")
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -145,7 +146,7 @@ class DataPage(QWidget):
         self.changed.emit()
         self.refresh()
         QMessageBox.information(self, "Restore a backup",
-                                f"Your records are back as they were on {item.text()}.")
+                                f"Your records are back as they were on {day}.")
 
     def delete_everything(self) -> None:
         first = QMessageBox.question(
