@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from backcare_gui import __version__, resources
@@ -49,6 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(validate, in_subcommand=True)
     validate.add_argument("paths", nargs="+", metavar="PATH", type=Path,
                           help="a routine file, or a folder (every *.yaml / *.yml below it)")
+    timers = commands.add_parser("timers", help="heat sessions and desk breaks")
+    _add_global_options(timers, in_subcommand=True)
+    timer_commands = timers.add_subparsers(dest="timers_command", metavar="ACTION",
+                                           required=True)
+    timer_export = timer_commands.add_parser("export", help="write every timer event as CSV")
+    _add_global_options(timer_export, in_subcommand=True)
+    timer_export.add_argument("--csv", metavar="FILE", required=True,
+                              help="the CSV file to write (- for standard output)")
+    timer_export.add_argument("--from", dest="date_from", metavar="DATE", type=_date)
+    timer_export.add_argument("--to", dest="date_to", metavar="DATE", type=_date)
+
     flags = commands.add_parser(
         "red-flags", help="the signs that mean: see a doctor, do not exercise")
     _add_global_options(flags, in_subcommand=True)
@@ -56,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="after reading the list, record that none of these signs apply "
                             "(the same record the app's safety check makes)")
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a date is written YYYY-MM-DD, not {text!r}") from None
 
 
 def _pain_rating(text: str) -> int:
@@ -73,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return validate_paths(args.paths)
     if args.command == "red-flags":
         return red_flags(paths, none_apply=args.none_apply)
+    if args.command == "timers":
+        return export_timers(paths, args.csv, args.date_from, args.date_to)
     return open_app(paths, start=args.start, pain_before=args.pain_before)
 
 
@@ -126,6 +147,42 @@ def validate_paths(targets: Sequence[Path]) -> int:
     if missing:
         return 2
     return 1 if problems else 0
+
+
+def write_csv(target: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """UTF-8 CSV with a header row, to a file or (for "-") standard output."""
+    import csv
+    import io
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    if target == "-":
+        sys.stdout.write(out.getvalue())
+    else:
+        Path(target).write_text(out.getvalue(), encoding="utf-8", newline="")
+
+
+def export_timers(paths: AppPaths, target: str, date_from: date | None,
+                  date_to: date | None) -> int:
+    from backcare_gui.store.db import Database, StoreError
+    from backcare_gui.store.timers import CSV_COLUMNS, TimerRecords, csv_rows
+
+    try:
+        db = Database.open(paths.database)
+        try:
+            rows = csv_rows(TimerRecords(db).events(date_from, date_to))
+        finally:
+            db.close()
+        write_csv(target, CSV_COLUMNS, rows)
+    except StoreError as exc:
+        print(f"backcare: error: {exc.message}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"backcare: error: cannot write {target}: {exc.strerror}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def red_flags(paths: AppPaths, *, none_apply: bool) -> int:

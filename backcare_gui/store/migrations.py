@@ -70,8 +70,23 @@ CREATE TABLE notices (
 );
 """
 
+# Version 1 -> 2: heat sessions and desk breaks, one row per thing that happened.
+_V2 = """
+CREATE TABLE timer_events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,                       -- ISO 8601 UTC, like sessions.started_at
+    kind TEXT NOT NULL CHECK (kind IN ('micro_break', 'movement_break', 'heat')),
+    outcome TEXT NOT NULL CHECK (outcome IN ('taken', 'natural', 'skipped', 'postponed',
+                                             'completed', 'cancelled')),
+    seconds REAL NOT NULL DEFAULT 0,        -- how long the break or the heat lasted
+    detail TEXT NOT NULL DEFAULT ''         -- e.g. "postponed 2 of 2", "the routine"
+);
+CREATE INDEX timer_events_at ON timer_events(at);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
+    _V2,
 )
 
 

@@ -126,6 +126,12 @@ SEEDS: dict[int, list[tuple[str, dict[str, Any]]]] = {
                               "any_yes": 0, "clinician_checked": 0}),
         ("notices", {"key": "gp-two-weeks", "shown_at": "2026-03-10T11:00:00.000000+00:00"}),
     ],
+    2: [
+        ("sessions", {"id": 8, **session_values(note="made at version 2", status="completed")}),
+        ("timer_events", {"id": 5, "at": "2026-03-10T13:00:00.000000+00:00",
+                          "kind": "movement_break", "outcome": "postponed", "seconds": 0.0,
+                          "detail": "postponed 1 of 2"}),
+    ],
 }
 
 
