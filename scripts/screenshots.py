@@ -54,7 +54,7 @@ def shoot(scale: str) -> None:
     theme.apply(app, dark=True)
     grab(window, "library-dark.png")
     theme.apply(app, dark=False)
-    window.show_page(window.settings_page)
+    window.open_section("Settings")
     grab(window, "settings.png")
     window.show_page(window.library)
     routine = window.library.detail.routine

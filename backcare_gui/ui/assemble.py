@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -14,9 +16,11 @@ from backcare_gui.store.db import Database, StoreError
 from backcare_gui.store.records import SessionRecords
 from backcare_gui.store.safety import SafetyRecords
 from backcare_gui.trace import trace
-from backcare_gui.ui.data_page import DataPage
 from backcare_gui.ui.main_window import MainWindow
-from backcare_gui.ui.session_flow import SessionFlow
+
+if TYPE_CHECKING:
+    from backcare_gui.ui.data_page import DataPage
+    from backcare_gui.ui.session_flow import SessionFlow
 
 log = logging.getLogger(__name__)
 
@@ -33,18 +37,38 @@ class Assembly:
         self.settings = Settings.load(paths.settings_file)
         window.install(self.library, self.settings, SystemClock())
         self.open_database()
-        records, safety = self.records()
-        self.flow = SessionFlow(window, self.library, records, safety)
-        self.data_page = DataPage(paths, self.reopen)
-        self.data_page.set_database(self.db)
-        self.data_page.changed.connect(self._records_replaced)
-        self.data_page.safety_check_requested.connect(
-            lambda: self.flow.check_red_flags(before_session=False))
-        self.flow.recorded.connect(self.data_page.refresh)
-        window.add_page("Your data", "info", self.data_page)
+        # built when first needed: most starts of the app never open them
+        self._flow: SessionFlow | None = None
+        self.data_page: DataPage | None = None
+        window.start_handler = lambda routine: self.flow.begin(routine)
+        window.add_page("Your data", "info", self._build_data_page)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.close)
+
+    @property
+    def flow(self) -> SessionFlow:
+        if self._flow is None:
+            from backcare_gui.ui.session_flow import SessionFlow
+
+            records, safety = self.records()
+            self._flow = SessionFlow(self.window, self.library, records, safety)
+            self._flow.recorded.connect(self._recorded)
+        return self._flow
+
+    def _recorded(self) -> None:
+        if self.data_page is not None:
+            self.data_page.refresh()
+
+    def _build_data_page(self) -> DataPage:
+        from backcare_gui.ui.data_page import DataPage
+
+        page = self.data_page = DataPage(self.paths, self.reopen)
+        page.set_database(self.db)
+        page.changed.connect(self._records_replaced)
+        page.safety_check_requested.connect(
+            lambda: self.flow.check_red_flags(before_session=False))
+        return page
 
     def records(self) -> tuple[SessionRecords | None, SafetyRecords | None]:
         if self.db is None:
@@ -63,11 +87,12 @@ class Assembly:
 
     def reopen(self) -> Database | None:
         self.open_database()
-        self.flow.records, self.flow.safety = self.records()
+        self._records_replaced()
         return self.db
 
     def _records_replaced(self) -> None:
-        self.flow.records, self.flow.safety = self.records()
+        if self._flow is not None:
+            self._flow.records, self._flow.safety = self.records()
 
     def tell_about_storage(self) -> None:
         """Once the window is up: a records file that could not be opened, or was damaged."""
@@ -92,7 +117,13 @@ class Assembly:
                 self.flow.begin(routine, pain_before)
                 trace("session-requested")
                 return
-        self.flow.offer_resume()
+        records, _safety = self.records()
+        try:
+            resumable = records.resumable(date.today()) if records is not None else None
+        except StoreError:
+            resumable = None
+        if resumable is not None:
+            self.flow.offer_resume()
 
     def close(self) -> None:
         if self.db is not None:

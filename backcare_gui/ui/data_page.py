@@ -191,7 +191,7 @@ def _close_log_files(folder: Path) -> None:
     """The log handler holds its file open; let go of it before the folder is removed."""
     root = logging.getLogger()
     for handler in list(root.handlers):
-        name = getattr(handler, "baseFilename", "")
+        name = getattr(handler, "path", None) or getattr(handler, "baseFilename", "")
         if name and Path(name).parent == folder:
             root.removeHandler(handler)
             handler.close()

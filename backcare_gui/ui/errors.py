@@ -18,22 +18,48 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 log = logging.getLogger("backcare")
 
 
-def setup_logging(log_file: Path) -> Path | None:
-    """A rotating log in the user's log folder; None when that folder cannot be written."""
-    import logging.handlers  # ~10 ms: only once the window is up
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
+
+class _LogFile(logging.Handler):
+    """A rotating log file, opened at the first record worth keeping. The log holds problems
+    (warnings and worse); an app that idles in the tray all day should not carry
+    logging.handlers (~2 MiB with the socket and pickle modules it imports) for a log that
+    usually stays empty."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(logging.WARNING)
+        self.path = path
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            import logging.handlers
+
+            self._file = logging.handlers.RotatingFileHandler(
+                self.path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+            self._file.setFormatter(logging.Formatter(LOG_FORMAT))
+        self._file.emit(record)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
+def setup_logging(log_file: Path) -> Path | None:
+    """The log in the user's log folder; None when that folder cannot be written."""
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        with log_file.open("a", encoding="utf-8"):
+            pass  # writable? say so now, not when the first problem needs writing
     except OSError as exc:
         print(f"BackCare: cannot write the log file {log_file}: {exc.strerror}",
               file=sys.stderr)
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
+    root.addHandler(_LogFile(log_file))
     return log_file
 
 

@@ -364,6 +364,7 @@ class ProblemsNotice(QFrame):
         box.setDetailedText("\n".join(str(p) for p in self._library.problems))
         box.setInformativeText("\n".join(str(p) for p in self._library.bad_files))
         box.open()
+        self.box = box
 
 
 class LibraryPage(QWidget):

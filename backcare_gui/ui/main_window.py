@@ -50,9 +50,11 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(200)
         self.pages = QStackedWidget()
         self.pages.addWidget(_centred(QLabel("Getting your routines ready…")))
-        self._nav_pages: list[QWidget] = []
-        self.nav.currentRowChanged.connect(
-            lambda row: self.pages.setCurrentWidget(self._nav_pages[row]))
+        # each section's page, or the function that builds it when first opened (most
+        # sections are never opened in a day: building them all costs start-up memory)
+        self._nav_pages: list[QWidget | Callable[[], QWidget]] = []
+        self.nav.currentRowChanged.connect(lambda row: self.pages.setCurrentWidget(
+            self.page_at(row)))
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -67,17 +69,29 @@ class MainWindow(QMainWindow):
     def install(self, library: Library, settings: Settings, clock: Clock) -> None:
         """Build the pages (the second step of showing the window)."""
         from backcare_gui.ui.library import LibraryPage
-        from backcare_gui.ui.settings_page import SettingsPage
 
         self.library: LibraryPage = LibraryPage(library)
         self.library.detail.set_start_available(True)
         self.library.start_requested.connect(lambda routine: self.start_handler(routine))
         self.add_page("Library", "library", self.library)
-        self.settings_page = SettingsPage(settings)
-        self.add_page("Settings", "settings", self.settings_page)
+        self.add_page("Settings", "settings", self._settings_page)
         self._settings, self._clock = settings, clock
         self.nav.setCurrentRow(0)
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
+
+    def _settings_page(self) -> QWidget:
+        from backcare_gui.ui.settings_page import SettingsPage
+
+        self.settings_page = SettingsPage(self._settings)
+        return self.settings_page
+
+    def open_section(self, title: str) -> QWidget:
+        """Show a section by its navigation title (building it if need be)."""
+        row = next(i for i in range(self.nav.count()) if self.nav.item(i).text() == title)
+        self.nav.setCurrentRow(row)
+        page = self.page_at(row)
+        self.pages.setCurrentWidget(page)
+        return page
 
     @property
     def player(self) -> PlayerPage:
@@ -89,6 +103,10 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(self._player)
             self.player_created.emit(self._player)
         return self._player
+
+    @property
+    def has_player(self) -> bool:
+        return self._player is not None
 
     @property
     def in_session(self) -> bool:
@@ -105,20 +123,30 @@ class MainWindow(QMainWindow):
         self.show_page(self.library)
         self.library.cards.setFocus()
 
-    def add_page(self, title: str, icon: str, page: QWidget) -> None:
-        """Pages get Alt+1, Alt+2... in the order they are added."""
-        number = self.pages.count() + 1
+    def add_page(self, title: str, icon: str, page: QWidget | Callable[[], QWidget]) -> None:
+        """A section in the navigation, with Alt+1, Alt+2... in the order they are added.
+        `page` may be a function that builds the page when it is first opened."""
+        number = len(self._nav_pages) + 1
         item = QListWidgetItem(images.icon(icon), title)
         item.setToolTip(f"{title} (Alt+{number})")
         item.setSizeHint(QSize(180, 48))
         self.nav.addItem(item)
-        self.pages.addWidget(page)
+        if isinstance(page, QWidget):
+            self.pages.addWidget(page)
         self._nav_pages.append(page)
         QShortcut(QKeySequence(f"Alt+{number}"), self,
                   lambda row=number - 1: self.nav.setCurrentRow(row))
 
+    def page_at(self, row: int) -> QWidget:
+        page = self._nav_pages[row]
+        if not isinstance(page, QWidget):
+            page = self._nav_pages[row] = page()
+            self.pages.addWidget(page)
+        return page
+
     def show_page(self, page: QWidget) -> None:
-        self.nav.setCurrentRow(self._nav_pages.index(page))
+        row = next(i for i, p in enumerate(self._nav_pages) if p is page)
+        self.nav.setCurrentRow(row)
         self.pages.setCurrentWidget(page)  # the row may already be current
 
     def _focus_search(self) -> None:

@@ -53,7 +53,8 @@ class SessionFlow(QObject):
         self._store_warned = False
         self.dialog: QDialog | QMessageBox | None = None  # the step on screen (tests read it)
         window.player_created.connect(self._attach)
-        window.start_handler = self.begin
+        if window.has_player:
+            self._attach(window.player)
 
     def _attach(self, player: PlayerPage) -> None:
         player.exercise_completed.connect(self._exercise_completed)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from backcare_gui import resources
 from backcare_gui.core.clock import FakeClock
@@ -28,6 +28,9 @@ def styled_app(themed_app: QApplication) -> Iterator[QApplication]:
     if theme.current() is not theme.LIGHT:
         theme.apply(themed_app, dark=False)
     yield themed_app
+    for widget in themed_app.topLevelWidgets():  # no dialog outlives its test
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.close()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from backcare_gui import resources
@@ -107,8 +107,8 @@ def test_bad_user_files_get_a_notice_and_the_rest_still_load(
     assert notice.text.text().startswith("1 of your routine files could not be loaded")
     assert "fine-one" in shown_ids(window)
     notice.details.click()
-    box = next(w for w in QApplication.topLevelWidgets()
-               if isinstance(w, QMessageBox) and w.isVisible())
+    box = notice.box
+    assert box.isVisible()
     assert "broken.yaml:1:1: error: missing required key 'title'" in box.detailedText()
     box.close()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from backcare_gui.core.clock import FakeClock
@@ -17,6 +17,7 @@ from backcare_gui.core.library import Library
 from backcare_gui.core.settings import Settings
 from backcare_gui.core.timeline import build_timeline
 from backcare_gui.ui.main_window import MainWindow
+from backcare_gui.ui.settings_page import SettingsPage
 
 
 def start(window: MainWindow, routine_id: str) -> None:
@@ -35,9 +36,10 @@ def state(window: MainWindow) -> SessionState:
     return window.player.driver.engine.state
 
 
-def open_message_box() -> QMessageBox:
-    return next(w for w in QApplication.topLevelWidgets()
-                if isinstance(w, QMessageBox) and w.isVisible())
+def stop_question(window: MainWindow) -> QMessageBox:
+    box = window.player.stop_box
+    assert box.isVisible()
+    return box
 
 
 def test_start_opens_the_player_with_the_prepare_countdown(window: MainWindow) -> None:
@@ -83,7 +85,7 @@ def test_keyboard_controls(qtbot: QtBot, window: MainWindow, settings: Settings,
     qtbot.keyClick(player, Qt.Key.Key_PageDown)
     assert engine.phase.exercise.id == "childs-pose"
     qtbot.keyClick(player, Qt.Key.Key_Escape)
-    box = open_message_box()
+    box = stop_question(window)
     assert state(window) is SessionState.PAUSED  # paused while the question is asked
     stop = next(b for b in box.findChildren(QPushButton) if b.text() == "Stop")
     stop.click()
@@ -94,7 +96,7 @@ def test_keyboard_controls(qtbot: QtBot, window: MainWindow, settings: Settings,
 def test_keep_going_resumes(qtbot: QtBot, window: MainWindow) -> None:
     start(window, "desk-break")
     qtbot.keyClick(window.player, Qt.Key.Key_Escape)
-    box = open_message_box()
+    box = stop_question(window)
     next(b for b in box.findChildren(QPushButton) if b.text() == "Keep going").click()
     assert state(window) is SessionState.RUNNING
 
@@ -168,7 +170,8 @@ def test_settings_page_is_built_from_the_schema_and_saves(
         window: MainWindow, settings: Settings, data_home: Path) -> None:
     from backcare_gui.core.settings import SCHEMA
 
-    page = window.settings_page
+    page = window.open_section("Settings")
+    assert isinstance(page, SettingsPage)
     assert set(page.editors) == {s.key for s in SCHEMA}
     from PySide6.QtWidgets import QCheckBox
 

@@ -32,7 +32,9 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def flow(window: MainWindow, library: Library, db: Database) -> SessionFlow:
-    return SessionFlow(window, library, SessionRecords(db), SafetyRecords(db))
+    flow = SessionFlow(window, library, SessionRecords(db), SafetyRecords(db))
+    window.start_handler = flow.begin  # as the app wires it
+    return flow
 
 
 def rate(flow: SessionFlow, value: int, feeling: int | None = None) -> None:
