@@ -8,6 +8,7 @@ dropped: the file as found is copied aside before BackCare first writes over it,
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ class Setting:
     optional: bool = False  # None is allowed ("as the routine says")
     choices: tuple[str, ...] = ()
     unit: str = ""
+    pattern: str = ""  # text must match this, e.g. a time of day
+    hint: str = ""  # how to write it, for messages ("HH:MM")
 
     @property
     def section(self) -> str:
@@ -59,10 +62,18 @@ class Setting:
             raise ValueError("must be text")
         if self.choices and value not in self.choices:
             raise ValueError(f"must be one of {', '.join(self.choices)}")
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            raise ValueError(f"must be written like {self.hint}")
         return value
 
 
-SECTIONS = {"sound": "Sound", "voice": "Voice", "session": "Sessions"}
+SECTIONS = {"sound": "Sound", "voice": "Voice", "session": "Sessions",
+            "breaks": "Desk breaks", "heat": "Heat", "reminder": "Daily reminder",
+            "app": "Starting BackCare"}
+
+TIME_OF_DAY = r"([01]\d|2[0-3]):[0-5]\d"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_LIST = r"(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun))*"
 
 SCHEMA: tuple[Setting, ...] = (
     Setting("sound.volume", int, 80, "Volume", "How loud the cue sounds are.",
@@ -78,6 +89,41 @@ SCHEMA: tuple[Setting, ...] = (
             "Seconds to get into position before the first exercise. Empty: as the routine "
             "says. Changes sessions only, not the totals shown for routines.",
             minimum=0, maximum=120, optional=True, unit="s"),
+    Setting("breaks.enabled", bool, False, "Remind me to take breaks",
+            "Desk-work break reminders: a short stand-up break and a longer movement break. "
+            "Off until you turn them on."),
+    Setting("breaks.micro_every", int, 30, "Stand up every",
+            "Minutes of work between short stand-up breaks (Mayo Clinic: about every 30 "
+            "minutes).", minimum=5, maximum=120, unit="min"),
+    Setting("breaks.micro_length", int, 60, "Stand-up break length",
+            "Seconds to stand up and stretch.", minimum=10, maximum=600, unit="s"),
+    Setting("breaks.movement_every", int, 60, "Move every",
+            "Minutes of work between movement breaks (UK HSE: 5-10 minutes after 50-60 "
+            "minutes of screen work).", minimum=15, maximum=240, unit="min"),
+    Setting("breaks.movement_length", int, 5, "Movement break length",
+            "Minutes for the movement break: the desk routine, then a walk.",
+            minimum=1, maximum=30, unit="min"),
+    Setting("breaks.work_start", str, "09:00", "Working day starts at",
+            "No reminders before this time.", pattern=TIME_OF_DAY, hint="09:00"),
+    Setting("breaks.work_end", str, "17:30", "Working day ends at",
+            "No reminders after this time.", pattern=TIME_OF_DAY, hint="17:30"),
+    Setting("breaks.work_days", str, "mon,tue,wed,thu,fri", "Working days",
+            "Days with reminders, e.g. mon,tue,wed,thu,fri.", pattern=DAY_LIST,
+            hint="mon,tue,wed,thu,fri"),
+    Setting("heat.reduced_sensation", bool, False, "Reduced feeling, diabetes or neuropathy",
+            "Heat is limited to 10 minutes, with more frequent skin checks (NHS advice)."),
+    Setting("reminder.enabled", bool, False, "Remind me to do my routine",
+            "A gentle notification at the time below, unless you already did a session that "
+            "day."),
+    Setting("reminder.time", str, "08:00", "Reminder time", "When to remind you.",
+            pattern=TIME_OF_DAY, hint="08:00"),
+    Setting("reminder.days", str, "mon,tue,wed,thu,fri,sat,sun", "Reminder days",
+            "Days to remind you, e.g. mon,wed,fri.", pattern=DAY_LIST, hint="mon,wed,fri"),
+    Setting("reminder.routine", str, "morning-mobility", "Routine to suggest",
+            "The id of the routine the reminder suggests.", pattern=r"[a-z0-9-]+",
+            hint="morning-mobility"),
+    Setting("app.autostart", bool, False, "Start BackCare when I log in",
+            "Starts quietly in the tray so break reminders work all day."),
 )
 
 BY_KEY = {s.key: s for s in SCHEMA}

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -16,12 +18,14 @@ from PySide6.QtWidgets import (
 from backcare_gui.core.settings import SCHEMA, SECTIONS, Setting, Settings, SettingValue
 
 
-class SettingsPage(QWidget):
+class SettingsPage(QScrollArea):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
         self.editors: dict[str, QWidget] = {}
-        layout = QVBoxLayout(self)
+        self.setWidgetResizable(True)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(24, 16, 24, 16)
         heading = QLabel("Settings")
         heading.setProperty("role", "h1")
@@ -45,6 +49,7 @@ class SettingsPage(QWidget):
                 form.addRow(setting.label if setting.kind is not bool else "", column)
             layout.addWidget(box)
         layout.addStretch()
+        self.setWidget(body)
         settings.subscribe(self._changed)
 
     def _editor(self, setting: Setting) -> QWidget:
@@ -54,6 +59,13 @@ class SettingsPage(QWidget):
             box.setChecked(bool(value))
             box.toggled.connect(lambda on, key=setting.key: self._set(key, on))
             return box
+        if setting.kind is str:
+            line = QLineEdit(str(value))
+            line.setAccessibleName(setting.label)
+            line.setPlaceholderText(setting.hint)
+            line.editingFinished.connect(lambda key=setting.key, edit=line: self._set_text(
+                key, edit))
+            return line
         spin = QSpinBox()
         spin.setAccessibleName(setting.label)
         spin.setRange(setting.minimum if setting.minimum is not None else 0,
@@ -86,6 +98,14 @@ class SettingsPage(QWidget):
         row.addWidget(spin)
         row.addStretch()
         return holder
+
+    def _set_text(self, key: str, edit: QLineEdit) -> None:
+        try:
+            self._set(key, edit.text().strip())
+        except ValueError as exc:
+            self.notice.setText(f"{edit.accessibleName()} {exc}.")
+            self.notice.show()
+            edit.setText(str(self.settings.get(key)))
 
     def _set(self, key: str, value: SettingValue) -> None:
         self.settings.set(key, value)

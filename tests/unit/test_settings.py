@@ -80,3 +80,22 @@ def test_listeners_hear_changes_once(tmp_path: Path) -> None:
     settings.set("sound.muted", True)
     settings.set("sound.muted", True)
     assert heard == [("sound.muted", True)]
+
+
+@pytest.mark.parametrize(("key", "good", "bad"), [
+    ("breaks.work_start", "08:30", "8.30"),
+    ("breaks.work_end", "23:59", "24:00"),
+    ("breaks.work_days", "mon,wed,fri", "monday"),
+    ("reminder.routine", "desk-break", "Desk Break"),
+])
+def test_text_settings_are_checked_against_their_form(key: str, good: str, bad: str) -> None:
+    assert BY_KEY[key].check(good) == good
+    with pytest.raises(ValueError, match="must be written like"):
+        BY_KEY[key].check(bad)
+
+
+def test_reminders_and_breaks_are_off_until_chosen() -> None:
+    # nothing surprising: no window or sound without a reason the person chose
+    assert BY_KEY["breaks.enabled"].default is False
+    assert BY_KEY["reminder.enabled"].default is False
+    assert BY_KEY["app.autostart"].default is False
