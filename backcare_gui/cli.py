@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open straight into this routine and begin it at once")
     parser.add_argument("--pain-before", metavar="N", type=_pain_rating,
                         help="your pain right now, 0-10 (skips the first rating question)")
+    parser.add_argument("--minimized", action="store_true",
+                        help="start in the tray (where there is one), for reminders all day")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     routines = commands.add_parser("routines", help="list or check routine files")
@@ -94,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return red_flags(paths, none_apply=args.none_apply)
     if args.command == "timers":
         return export_timers(paths, args.csv, args.date_from, args.date_to)
-    return open_app(paths, start=args.start, pain_before=args.pain_before)
+    return open_app(paths, start=args.start, pain_before=args.pain_before,
+                    minimized=args.minimized)
 
 
 def list_routines(paths: AppPaths, *, as_json: bool) -> int:
@@ -229,7 +232,8 @@ def red_flags(paths: AppPaths, *, none_apply: bool) -> int:
     return 0
 
 
-def open_app(paths: AppPaths, *, start: str | None, pain_before: int | None) -> int:
+def open_app(paths: AppPaths, *, start: str | None, pain_before: int | None,
+             minimized: bool = False) -> int:
     from backcare_gui.display import display_problem
 
     if start is not None:  # checked before anything needs a display
@@ -245,4 +249,4 @@ def open_app(paths: AppPaths, *, start: str | None, pain_before: int | None) -> 
         return 2
     from backcare_gui.ui.app import run
 
-    return run(paths, start=start, pain_before=pain_before)
+    return run(paths, start=start, pain_before=pain_before, minimized=minimized)

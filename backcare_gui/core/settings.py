@@ -94,12 +94,12 @@ SCHEMA: tuple[Setting, ...] = (
             "Off until you turn them on."),
     Setting("breaks.micro_every", int, 30, "Stand up every",
             "Minutes of work between short stand-up breaks (Mayo Clinic: about every 30 "
-            "minutes).", minimum=5, maximum=120, unit="min"),
+            "minutes).", minimum=1, maximum=120, unit="min"),
     Setting("breaks.micro_length", int, 60, "Stand-up break length",
             "Seconds to stand up and stretch.", minimum=10, maximum=600, unit="s"),
     Setting("breaks.movement_every", int, 60, "Move every",
             "Minutes of work between movement breaks (UK HSE: 5-10 minutes after 50-60 "
-            "minutes of screen work).", minimum=15, maximum=240, unit="min"),
+            "minutes of screen work).", minimum=2, maximum=240, unit="min"),
     Setting("breaks.movement_length", int, 5, "Movement break length",
             "Minutes for the movement break: the desk routine, then a walk.",
             minimum=1, maximum=30, unit="min"),

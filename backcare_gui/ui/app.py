@@ -35,7 +35,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(paths: AppPaths, *, start: str | None = None, pain_before: int | None = None) -> int:
+def run(paths: AppPaths, *, start: str | None = None, pain_before: int | None = None,
+        minimized: bool = False) -> int:
     app = create_application()
     instance = _claim_instance(paths, {"start": start, "pain_before": pain_before})
     if isinstance(instance, int):
@@ -43,7 +44,8 @@ def run(paths: AppPaths, *, start: str | None = None, pain_before: int | None = 
     handler = ErrorHandler()
     handler.install()
     window = MainWindow()
-    window.show()
+    if not minimized:  # shown once we know there is no tray to start in
+        window.show()
     QTimer.singleShot(0, lambda: trace("main-window-shown"))  # once the event loop has run
     kept: dict[str, object] = {}  # the assembly lives as long as the event loop
 
@@ -63,7 +65,7 @@ def run(paths: AppPaths, *, start: str | None = None, pain_before: int | None = 
             instance.listen()
             instance.request.connect(lambda message: _second_launch(window, assembly, message))
         assembly.tell_about_storage()
-        assembly.start(start, pain_before)
+        assembly.start(start, pain_before, minimized)
 
     QTimer.singleShot(0, fill_in)
     return app.exec()

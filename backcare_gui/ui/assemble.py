@@ -21,6 +21,7 @@ from backcare_gui.ui.main_window import MainWindow
 if TYPE_CHECKING:
     from backcare_gui.ui.data_page import DataPage
     from backcare_gui.ui.session_flow import SessionFlow
+    from backcare_gui.ui.timer_shell import TimerShell
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +37,59 @@ class Assembly:
         self.library = resources.load_app_library(paths.routines)
         self.settings = Settings.load(paths.settings_file)
         window.install(self.library, self.settings, SystemClock())
+        window.close_policy = self._close_policy
         self.open_database()
         # built when first needed: most starts of the app never open them
         self._flow: SessionFlow | None = None
         self.data_page: DataPage | None = None
         window.start_handler = lambda routine: self.flow.begin(routine)
+        self.clock = SystemClock()
+        self._timers: TimerShell | None = None
+        window.add_page("Timers", "timers", lambda: self.timers.build_page())
         window.add_page("Your data", "info", self._build_data_page)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.close)
+
+    @property
+    def timers(self) -> TimerShell:
+        """Breaks, heat, reminders and the tray: built at start when any is in use, else on
+        first use (the Timers section, a heat session)."""
+        if self._timers is None:
+            from backcare_gui.store.timers import TimerRecords
+            from backcare_gui.ui.timer_shell import TimerShell
+
+            sessions, safety = self.records()
+            timer_records = TimerRecords(self.db) if self.db is not None else None
+            self._timers = TimerShell(self.window, self.library, self.settings, self.clock,
+                                      (sessions, safety, timer_records), self.start_routine)
+        return self._timers
+
+    def timers_wanted(self) -> bool:
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        return bool(self.settings.get("breaks.enabled") or self.settings.get("reminder.enabled")
+                    or QSystemTrayIcon.isSystemTrayAvailable())
+
+    def start_routine(self, routine_id: str, as_break: bool) -> None:
+        routine = self.library.get(routine_id)
+        if routine is None or self.window.in_session:
+            return
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.library.select(routine_id)
+        self.flow.begin(routine, quiet=as_break)
+
+    def _close_policy(self) -> str:
+        """What closing the window does: "hide" to the tray, "ask", or "quit"."""
+        if self._timers is not None and self._timers.tray is not None:
+            return "hide"
+        active = self._timers is not None and (
+            self.settings.get("breaks.enabled") or self.settings.get("reminder.enabled")
+            or (self._timers.service.heat is not None
+                and self._timers.service.heat.state.value in ("running", "paused",
+                                                               "alarming")))
+        return "ask" if active else "quit"
 
     @property
     def flow(self) -> SessionFlow:
@@ -109,7 +154,16 @@ class Assembly:
         box.open()
         self.notice = box
 
-    def start(self, routine_id: str | None, pain_before: int | None) -> None:
+    def start(self, routine_id: str | None, pain_before: int | None,
+              minimized: bool = False) -> None:
+        if self.timers_wanted() or minimized:
+            tray = self.timers.tray
+            if tray is not None:
+                app = QApplication.instance()
+                if isinstance(app, QApplication):
+                    app.setQuitOnLastWindowClosed(False)  # the tray keeps BackCare running
+        if minimized and (self._timers is None or self._timers.tray is None):
+            self.window.show()  # no tray to start in: a window it is
         if routine_id is not None:
             routine = self.library.get(routine_id)
             if routine is not None:

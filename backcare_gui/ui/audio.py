@@ -109,6 +109,16 @@ class CuePlayer(QObject):
             effect.setVolume(linear)
             effect.setMuted(bool(self._settings.get("sound.muted")))
 
+    def play_now(self, cue: CueKind) -> None:
+        """A cue outside a session (the heat alarm): heard, or flashed when there is no sound."""
+        self.load()
+        effect = self._effects.get(cue)
+        if not self.available or effect is None or self._settings.get("sound.muted"):
+            self.flash.emit(cue.value)
+            return
+        effect.play()
+        self.played.emit(cue.value)
+
     def play(self, event: CueDue) -> None:
         if event.cue is CueKind.COUNTDOWN and not self._settings.get("sound.countdown_beeps"):
             return

@@ -6,18 +6,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from backcare_gui.trace import trace
 from backcare_gui.ui import images
 
 if TYPE_CHECKING:
@@ -41,6 +44,10 @@ class MainWindow(QMainWindow):
         self._player: PlayerPage | None = None
         # what Start does: straight into the player, unless the session flow takes over
         self.start_handler: Callable[[Routine], None] = self.start_session
+        # what closing does: "quit", "hide" (to the tray) or "ask" (timers are running and
+        # there is no tray to keep them in)
+        self.close_policy: Callable[[], str] = lambda: "quit"
+        self._told_about_tray = False
         self.setWindowTitle("BackCare")
         self.setWindowIcon(images.app_icon())
         self.nav = QListWidget()
@@ -148,6 +155,29 @@ class MainWindow(QMainWindow):
         row = next(i for i, p in enumerate(self._nav_pages) if p is page)
         self.nav.setCurrentRow(row)
         self.pages.setCurrentWidget(page)  # the row may already be current
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        policy = self.close_policy()
+        if policy == "hide":
+            event.ignore()
+            self.hide()
+            trace("window-hidden-to-tray")
+            return
+        if policy == "ask":
+            answer = QMessageBox.question(
+                self, "Keep BackCare running?",
+                "Your break reminders and timers only work while BackCare runs. Keep it "
+                "running in the background?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes)
+            if answer == QMessageBox.StandardButton.Yes:
+                event.ignore()
+                self.showMinimized()
+                return
+        super().closeEvent(event)
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
 
     def _focus_search(self) -> None:
         self.show_page(self.library)

@@ -51,6 +51,7 @@ class SessionFlow(QObject):
         self.before: Rating | None = None
         self._resumed_from: int | None = None
         self._store_warned = False
+        self.quiet = False
         self.dialog: QDialog | QMessageBox | None = None  # the step on screen (tests read it)
         window.player_created.connect(self._attach)
         if window.has_player:
@@ -63,12 +64,19 @@ class SessionFlow(QObject):
 
     # -- starting --
 
-    def begin(self, routine: Routine, pain_before: int | None = None) -> None:
+    def begin(self, routine: Routine, pain_before: int | None = None, *,
+              quiet: bool = False) -> None:
+        """The Start button: rate first (unless a rating was given on the command line).
+        `quiet`: a routine on a desk break: no ratings, just the routine (and the safety
+        check if it was never done)."""
         if self.window.in_session:
             return
-        """The Start button: rate first (unless a rating was given on the command line)."""
         self.routine = routine
         self._resumed_from = None
+        self.quiet = quiet
+        if quiet:
+            self._rated(None)
+            return
         if pain_before is not None:
             self._rated(Rating(pain_before))
             return
@@ -172,6 +180,8 @@ class SessionFlow(QObject):
                 self._store(lambda r: r.exercise_done(session_id, count, last, active))
             self._store(lambda r: r.finish(session_id, status, active, None, None))
             self.recorded.emit()
+        if self.quiet:
+            return
         dialog = RatingDialog(before=False, routine_title=routine.title, parent=self.window)
         dialog.accepted.connect(lambda: self._rated_after(routine, dialog.rating()))
         self._show(dialog)
