@@ -100,7 +100,10 @@ class BreakWindow(QDialog):
             self.activateWindow()
 
     def _start(self) -> None:
-        self.service.act("take", self.kind)
+        offered = self.service.breaks.state(self.kind) in (BreakState.WARNED, BreakState.DUE,
+                                                           BreakState.POSTPONED)
+        if self.service.breaks.state(self.kind) is not BreakState.ON_BREAK:
+            self.service.act("take" if offered else "take_now", self.kind)
         self.start.setEnabled(False)
         self.postpone.setEnabled(False)
         self.skip.setText("End the break")

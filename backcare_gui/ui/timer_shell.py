@@ -55,8 +55,7 @@ class TimerShell(QObject):
             self.tray.quit_requested.connect(QApplication.quit)
             self.tray.routine_requested.connect(lambda rid: self.start_routine(rid, False))
             self.tray.heat_requested.connect(self.show_timers)
-            self.tray.break_requested.connect(
-                lambda: self.service.act("take_now", BreakKind.MOVEMENT))
+            self.tray.break_requested.connect(self.take_break_now)
             self.tray.pause_requested.connect(self.service.pause_reminders)
             self.tray.resume_requested.connect(self.service.resume_reminders)
             self.tray.show()
@@ -67,11 +66,21 @@ class TimerShell(QObject):
 
     # -- what the person sees --
 
+    def take_break_now(self) -> None:
+        """From the tray or the Timers section: the movement break's window, now."""
+        from backcare_gui.ui.break_window import BreakWindow
+
+        window = BreakWindow(self.service, BreakKind.MOVEMENT, False, None)
+        window.routine_requested.connect(lambda: self.start_routine("desk-break", True))
+        window.show()
+        self.break_window = window
+
     def build_page(self) -> QWidget:
         from backcare_gui.ui.timers_page import TimersPage
 
         page = TimersPage(self.service, self._checklist_seen, self._mark_checklist)
         page.open_settings.connect(lambda: self.window.open_section("Settings"))
+        page.break_now.connect(self.take_break_now)
         return page
 
     def show_window(self) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backcare_gui.core.breaks import BreakKind
 from backcare_gui.core.heat import (
     ASK_FIRST,
     ASK_FIRST_INTRO,
@@ -47,6 +46,7 @@ def checklist_text() -> str:
 
 class TimersPage(QWidget):
     open_settings = Signal()
+    break_now = Signal()
 
     def __init__(self, service: TimerService, checklist_seen: Callable[[], bool],
                  mark_checklist: Callable[[], None]) -> None:
@@ -69,8 +69,7 @@ class TimersPage(QWidget):
         self.idle_status.setProperty("role", "muted")
         self.idle_status.setWordWrap(True)
         self.take_now = QPushButton("Take a break now")
-        self.take_now.clicked.connect(
-            lambda: service.act("take_now", BreakKind.MOVEMENT))
+        self.take_now.clicked.connect(self.break_now)
         self.pause = QPushButton("Pause reminders")
         menu = QMenu(self.pause)
         for text, seconds in PAUSES:
