@@ -38,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="your pain right now, 0-10 (skips the first rating question)")
     parser.add_argument("--minimized", action="store_true",
                         help="start in the tray (where there is one), for reminders all day")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add BackCare to the applications menu (Linux), then exit")
+    parser.add_argument("--uninstall-desktop-entry", action="store_true",
+                        help="remove BackCare from the applications menu (Linux), then exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     routines = commands.add_parser("routines", help="list or check routine files")
@@ -62,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
                               help="the CSV file to write (- for standard output)")
     timer_export.add_argument("--from", dest="date_from", metavar="DATE", type=_date)
     timer_export.add_argument("--to", dest="date_to", metavar="DATE", type=_date)
+
+    from backcare_gui.cli_history import add_history_parser
+
+    add_history_parser(commands, lambda p: _add_global_options(p, in_subcommand=True))
 
     flags = commands.add_parser(
         "red-flags", help="the signs that mean: see a doctor, do not exercise")
@@ -92,10 +100,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.routines_command == "list":
             return list_routines(paths, as_json=args.json)
         return validate_paths(args.paths)
+    if args.command == "history":
+        from backcare_gui.cli_history import run_history
+
+        return run_history(args, paths)
     if args.command == "red-flags":
         return red_flags(paths, none_apply=args.none_apply)
     if args.command == "timers":
         return export_timers(paths, args.csv, args.date_from, args.date_to)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        return desktop_entry(install=args.install_desktop_entry,
+                             data_dir=paths.data if paths.custom else None)
     return open_app(paths, start=args.start, pain_before=args.pain_before,
                     minimized=args.minimized)
 
@@ -152,24 +167,31 @@ def validate_paths(targets: Sequence[Path]) -> int:
     return 1 if problems else 0
 
 
-def write_csv(target: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """UTF-8 CSV with a header row, to a file or (for "-") standard output."""
-    import csv
-    import io
+def desktop_entry(*, install: bool, data_dir: Path | None) -> int:
+    from backcare_gui.desktop import (
+        DesktopIntegrationError,
+        install_desktop_entry,
+        uninstall_desktop_entry,
+    )
 
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    if target == "-":
-        sys.stdout.write(out.getvalue())
-    else:
-        Path(target).write_text(out.getvalue(), encoding="utf-8", newline="")
+    try:
+        paths = install_desktop_entry(data_dir=data_dir) if install \
+            else uninstall_desktop_entry()
+    except (DesktopIntegrationError, OSError) as exc:
+        print(f"backcare: error: {exc}", file=sys.stderr)
+        return 1
+    verb = "Wrote" if install else "Removed"
+    for path in paths:
+        print(f"{verb} {path}")
+    if install:
+        print("BackCare is in your applications menu.")
+    return 0
 
 
 def export_timers(paths: AppPaths, target: str, date_from: date | None,
                   date_to: date | None) -> int:
     from backcare_gui.store.db import Database, StoreError
+    from backcare_gui.store.export import save_table
     from backcare_gui.store.timers import CSV_COLUMNS, TimerRecords, csv_rows
 
     try:
@@ -178,7 +200,7 @@ def export_timers(paths: AppPaths, target: str, date_from: date | None,
             rows = csv_rows(TimerRecords(db).events(date_from, date_to))
         finally:
             db.close()
-        write_csv(target, CSV_COLUMNS, rows)
+        save_table(CSV_COLUMNS, rows, target)
     except StoreError as exc:
         print(f"backcare: error: {exc.message}", file=sys.stderr)
         return 1

@@ -16,13 +16,14 @@ class AppPaths(NamedTuple):
     routines: Path  # the user's own routine files
     config: Path  # settings
     logs: Path
+    custom: bool = False  # chosen with --data-dir or BACKCARE_HOME (a login start passes it on)
 
     @classmethod
     def resolve(cls, data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
         chosen = data_dir or os.environ.get(ENV_HOME)
         if chosen:
             home = Path(chosen).expanduser().resolve()
-            return cls(home, home / "routines", home, home / "logs")
+            return cls(home, home / "routines", home, home / "logs", custom=True)
         import platformdirs  # only needed here
 
         data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

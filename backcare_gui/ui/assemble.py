@@ -20,6 +20,7 @@ from backcare_gui.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from backcare_gui.ui.data_page import DataPage
+    from backcare_gui.ui.history import HistoryPage
     from backcare_gui.ui.session_flow import SessionFlow
     from backcare_gui.ui.timer_shell import TimerShell
 
@@ -36,6 +37,7 @@ class Assembly:
         self.problem: str | None = None
         self.library = resources.load_app_library(paths.routines)
         self.settings = Settings.load(paths.settings_file)
+        self.settings.subscribe(self._setting_changed)
         window.install(self.library, self.settings, SystemClock())
         window.close_policy = self._close_policy
         self.open_database()
@@ -45,6 +47,8 @@ class Assembly:
         window.start_handler = lambda routine: self.flow.begin(routine)
         self.clock = SystemClock()
         self._timers: TimerShell | None = None
+        self.history: HistoryPage | None = None
+        window.add_page("History", "history", self._build_history)
         window.add_page("Timers", "timers", lambda: self.timers.build_page())
         window.add_page("Your data", "info", self._build_data_page)
         app = QApplication.instance()
@@ -64,6 +68,16 @@ class Assembly:
             self._timers = TimerShell(self.window, self.library, self.settings, self.clock,
                                       (sessions, safety, timer_records), self.start_routine)
         return self._timers
+
+    def _setting_changed(self, key: str, value: object) -> None:
+        if key != "app.autostart":
+            return
+        from backcare_gui.desktop import DesktopIntegrationError, set_autostart
+
+        try:
+            set_autostart(bool(value), data_dir=self.paths.data if self.paths.custom else None)
+        except (DesktopIntegrationError, OSError) as exc:
+            self._inform("Start when you log in", f"BackCare could not change this: {exc}")
 
     def timers_wanted(self) -> bool:
         from PySide6.QtWidgets import QSystemTrayIcon
@@ -104,6 +118,17 @@ class Assembly:
     def _recorded(self) -> None:
         if self.data_page is not None:
             self.data_page.refresh()
+        if self.history is not None:
+            self.history.refresh()
+
+    def _build_history(self) -> HistoryPage:
+        from backcare_gui.ui.history import HistoryPage
+
+        records, safety = self.records()
+        page = self.history = HistoryPage(records, safety,
+                                          {r.id: r.title for r in self.library.routines})
+        page.start_requested.connect(lambda rid: self.start_routine(rid, False))
+        return page
 
     def _build_data_page(self) -> DataPage:
         from backcare_gui.ui.data_page import DataPage
@@ -138,6 +163,8 @@ class Assembly:
     def _records_replaced(self) -> None:
         if self._flow is not None:
             self._flow.records, self._flow.safety = self.records()
+        if self.history is not None:
+            self.history.set_records(*self.records())
 
     def tell_about_storage(self) -> None:
         """Once the window is up: a records file that could not be opened, or was damaged."""

@@ -99,6 +99,13 @@ class BreakWindow(QDialog):
             self.raise_()
             self.activateWindow()
 
+    def reject(self) -> None:
+        """Closing the window (or Esc) before choosing is a skip: it is recorded as one."""
+        if self.start.isEnabled() and self.service.breaks.state(self.kind) in (
+                BreakState.WARNED, BreakState.DUE, BreakState.POSTPONED):
+            self.service.act("skip", self.kind)
+        super().reject()
+
     def _start(self) -> None:
         offered = self.service.breaks.state(self.kind) in (BreakState.WARNED, BreakState.DUE,
                                                            BreakState.POSTPONED)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDateTime,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -336,25 +337,18 @@ class PainChart:
 
         self.chart: QChart = QChart()
         chart = self.chart
-        chart.setBackgroundBrush(QColor(colours.base))
         chart.setBackgroundRoundness(8)
         chart.setMargins(chart.margins() * 0)
         chart.layout().setContentsMargins(4, 4, 4, 4)
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.setTitleBrush(QColor(colours.muted))
         base = QFont(font) if font is not None else QFont()
         chart.setTitleFont(base)
         legend = chart.legend()
         legend.setAlignment(Qt.AlignmentFlag.AlignBottom)
-        legend.setLabelColor(QColor(colours.text))
         legend.setFont(base)
         self.before: QLineSeries = QLineSeries()
         self.after: QLineSeries = QLineSeries()
         self.average: QLineSeries = QLineSeries()
-        styles = ((self.before, "Before the session", colours.muted, 2, Qt.PenStyle.SolidLine),
-                  (self.after, "After the session", colours.accent, 2, Qt.PenStyle.SolidLine),
-                  (self.average, "7-day average (before)", colours.text, 3,
-                   Qt.PenStyle.DashLine))
         small = QFont(base)
         small.setPointSizeF(base.pointSizeF() * 0.85)
         self.x_axis: QDateTimeAxis = QDateTimeAxis()
@@ -364,22 +358,37 @@ class PainChart:
         self.y_axis.setLabelFormat("%d")
         self.y_axis.setTitleText("Pain (0-10)")
         for axis in (self.x_axis, self.y_axis):
-            axis.setLabelsColor(QColor(colours.muted))
             axis.setLabelsFont(small)
-            axis.setTitleBrush(QColor(colours.muted))
             axis.setTitleFont(small)
-            axis.setGridLineColor(QColor(colours.border))
-            axis.setLinePenColor(QColor(colours.border))
         chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
-        for series, name, colour, width, style in styles:
+        for series, name in ((self.before, "Before the session"),
+                             (self.after, "After the session"),
+                             (self.average, "7-day average (before)")):
             series.setName(name)
-            pen = QPen(QColor(colour), width, style)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            series.setPen(pen)
             chart.addSeries(series)
             series.attachAxis(self.x_axis)
             series.attachAxis(self.y_axis)
+        self.set_colours(colours)
+
+    def set_colours(self, colours: theme.Colours) -> None:
+        """The palette's colours (again after a switch between light and dark)."""
+        self.chart.setBackgroundBrush(QColor(colours.base))
+        self.chart.setTitleBrush(QColor(colours.muted))
+        self.chart.legend().setLabelColor(QColor(colours.text))
+        for axis in (self.x_axis, self.y_axis):
+            axis.setLabelsColor(QColor(colours.muted))
+            axis.setTitleBrush(QColor(colours.muted))
+            axis.setGridLineColor(QColor(colours.border))
+            axis.setLinePenColor(QColor(colours.border))
+        for series, colour, width, style in (
+                (self.before, colours.muted, 2, Qt.PenStyle.SolidLine),
+                (self.after, colours.accent, 2, Qt.PenStyle.SolidLine),
+                (self.average, colours.text, 3, Qt.PenStyle.DashLine)):
+            pen = QPen(QColor(colour), width, style)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            series.setPen(pen)
+            series.setColor(QColor(colour))  # the points, and the legend's marker
 
     def set_data(self, data: ChartData) -> None:
         few = len(data.before) + len(data.after) <= 120
@@ -782,6 +791,11 @@ class HistoryPage(QWidget):
         return content
 
     # -- what is shown --
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.content is not None:
+            self.chart.set_colours(theme.current())  # light and dark follow the system
 
     def set_records(self, records: SessionRecords | None, safety: SafetyRecords | None) -> None:
         """After the records were reopened or restored from a backup."""

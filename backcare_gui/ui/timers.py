@@ -272,6 +272,7 @@ class TimerService(QObject):
     def _record(self, kind: str, outcome: str, seconds: float, detail: str) -> None:
         if self.records is None:
             return
+        trace(f"timer-record {kind} {outcome}")
         try:
             self.records.record(kind, outcome, seconds, detail)  # type: ignore[arg-type]
         except (StoreError, ValueError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -33,3 +34,27 @@ def xvfb(size: str = "1280x800") -> Iterator[str]:
 
 def have_xdotool() -> bool:
     return shutil.which("xdotool") is not None
+
+
+@contextmanager
+def tray_host(display: str) -> Iterator[None]:
+    """A system-tray host (trayer) on the display, so QSystemTrayIcon has somewhere to live."""
+    require_commands("trayer")
+    host = subprocess.Popen(["trayer", "--edge", "top", "--align", "right", "--widthtype",
+                             "request", "--height", "32", "--transparent", "false"],
+                            env={**os.environ, "DISPLAY": display},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # wait until it owns the tray selection
+            found = subprocess.run(["xdotool", "search", "--class", "trayer"],
+                                   env={**os.environ, "DISPLAY": display},
+                                   capture_output=True, text=True)
+            if found.stdout.strip():
+                break
+            time.sleep(0.1)
+        time.sleep(0.3)
+        yield
+    finally:
+        host.terminate()
+        host.wait(timeout=10)

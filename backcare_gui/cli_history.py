@@ -1,0 +1,125 @@
+"""`backcare history export`: your sessions as CSV (no Qt at all) and as a PDF report for your
+clinician (the one subcommand that starts Qt, offscreen: it needs no display).
+
+    backcare history export --csv FILE|-  [--pdf FILE|-]  [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+
+from backcare_gui.paths import AppPaths
+from backcare_gui.store import export
+
+PROG = "backcare history export"
+
+
+def add_history_parser(commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+                       add_global: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add `history export` to the command line; `add_global` adds the global options to each
+    new parser (they may stand before or after the subcommand)."""
+    history = commands.add_parser("history", help="export your session records")
+    add_global(history)
+    actions = history.add_subparsers(dest="history_command", metavar="ACTION", required=True)
+    exporting = actions.add_parser(
+        "export", help="write your sessions as CSV and/or a PDF report for your clinician",
+        description="Write your sessions as a CSV file and/or a PDF report for your "
+                    "clinician. Give --csv, --pdf or both; '-' writes to standard output.")
+    add_global(exporting)
+    exporting.add_argument("--csv", metavar="FILE",
+                           help="one row per session, UTF-8, with a header row ('-': stdout)")
+    exporting.add_argument("--pdf", metavar="FILE",
+                           help="an A4 report: summary, chart, every session ('-': stdout)")
+    exporting.add_argument("--from", dest="date_from", metavar="DATE", type=_day,
+                           help="first day to include, YYYY-MM-DD (your local date)")
+    exporting.add_argument("--to", dest="date_to", metavar="DATE", type=_day,
+                           help="last day to include, YYYY-MM-DD (inclusive)")
+
+
+def _day(text: str) -> date:
+    try:
+        return export.parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def run_history(args: argparse.Namespace, paths: AppPaths) -> int:
+    """0 written; 1 the records or a file could not be read or written; 2 a usage mistake."""
+    if getattr(args, "history_command", None) != "export":
+        return _usage("the only action is export")
+    csv_target: str | None = args.csv
+    pdf_target: str | None = args.pdf
+    if not csv_target and not pdf_target:
+        return _usage("say what to write: --csv FILE, --pdf FILE or both ('-' for stdout)")
+    if csv_target == "-" and pdf_target == "-":
+        return _usage("only one of --csv and --pdf can write to stdout ('-')")
+    date_from: date | None = args.date_from
+    date_to: date | None = args.date_to
+    if date_from is not None and date_to is not None and date_from > date_to:
+        return _usage(f"--from {date_from} is after --to {date_to}")
+
+    from backcare_gui.store.db import Database, StoreError
+    from backcare_gui.store.records import SessionRecords
+    from backcare_gui.store.safety import SafetyRecords
+
+    db: Database | None = None
+    try:
+        # No records file yet means no sessions yet: an export creates nothing.
+        if paths.database.exists():
+            db = Database.open(paths.database)
+        records = SessionRecords(db) if db is not None else None
+        safety = SafetyRecords(db) if db is not None else None
+        rows = export.session_rows(records, date_from, date_to)
+        if csv_target:
+            export.save_csv(rows, csv_target)
+            _done(f"{len(rows)} session(s) written to "
+                  f"{'stdout' if csv_target == '-' else csv_target}")
+        if pdf_target:
+            report = export.build_report(records, safety, date_from, date_to, rows=rows)
+            pages = _write_pdf(report, pdf_target)
+            _done(f"report of {len(rows)} session(s), {pages} page(s), written to "
+                  f"{'stdout' if pdf_target == '-' else pdf_target}")
+    except StoreError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = exc.filename or "the output"
+        print(f"backcare: error: cannot write {where}: {exc.strerror or exc}. Your records "
+              "are unchanged.", file=sys.stderr)
+        return 1
+    finally:
+        if db is not None:
+            db.close()
+    return 0
+
+
+def _write_pdf(report: export.Report, target: str) -> int:
+    # The one export that starts Qt: offscreen, so it works without any display.
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "backcare"])
+    assert app is not None
+    from backcare_gui.ui.report import pdf_bytes, write_pdf
+
+    if target == "-":
+        data, pages = pdf_bytes(report)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return pages
+    return write_pdf(report, target)
+
+
+def _usage(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _done(message: str) -> None:
+    # On stderr: stdout may be the export itself.
+    print(f"backcare: {message}", file=sys.stderr)

@@ -1,0 +1,472 @@
+"""The History page as a person uses it, over a real SQLite file: a table that reads only what
+it shows, sorting and filtering by new queries, editing and deleting, the chart, the empty and
+unavailable states, and the export buttons."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from backcare_gui.store import export
+from backcare_gui.store.db import Database, local_date
+from backcare_gui.store.records import HistoryFilter, SessionRecords, SessionRow
+from backcare_gui.store.safety import SafetyRecords
+from backcare_gui.ui import theme
+from backcare_gui.ui.history import (
+    CHANGE,
+    DATE,
+    PAGE_ROWS,
+    PAIN,
+    PERIODS,
+    ROUTINE,
+    STATUS,
+    EditSessionDialog,
+    HistoryPage,
+)
+from tests.conftest import ROOT
+from tests.helpers.history_data import SHA, bulk_sessions, now_utc, open_db, record_sessions
+from tests.helpers.records import Clock
+
+TITLES = {"morning-mobility": "Morning mobility", "desk-break": "Desk break"}
+ALL_TIME = [p.days for p in PERIODS].index(None)
+
+
+class CountingRecords(SessionRecords):
+    """The real records; it only counts what the page asks for."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self.pages: list[tuple[str, bool, int, int]] = []
+        self.exports = 0
+
+    def page(self, filter: HistoryFilter, order: str = "started_at", descending: bool = True,
+             offset: int = 0, limit: int = 100) -> list[SessionRow]:
+        self.pages.append((order, descending, offset, limit))
+        return super().page(filter, order, descending, offset, limit)
+
+    def export_rows(self, date_from: date | None = None,
+                    date_to: date | None = None) -> list[SessionRow]:
+        self.exports += 1
+        return super().export_rows(date_from, date_to)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(now_utc())
+
+
+@pytest.fixture
+def db(tmp_path: Path, clock: Clock) -> Iterator[Database]:
+    database = open_db(tmp_path / "data", clock)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def records(db: Database) -> CountingRecords:
+    return CountingRecords(db)
+
+
+@pytest.fixture
+def safety(db: Database) -> SafetyRecords:
+    return SafetyRecords(db)
+
+
+def make_page(qtbot: QtBot, records: SessionRecords | None, safety: SafetyRecords | None,
+              period: int | None = None) -> HistoryPage:
+    page = HistoryPage(records, safety, TITLES)
+    qtbot.addWidget(page)
+    if period is not None:
+        page.period.setCurrentIndex(period)
+    page.resize(980, 760)
+    page.show()
+    qtbot.waitExposed(page)
+    QApplication.processEvents()
+    return page
+
+
+def column(page: HistoryPage, col: int) -> list[str]:
+    assert page.model is not None
+    return [str(page.model.index(r, col).data()) for r in range(page.model.rowCount())]
+
+
+def shown_ids(page: HistoryPage) -> list[int]:
+    assert page.model is not None
+    rows = [page.model.row_at(r) for r in range(page.model.rowCount())]
+    return [row.id for row in rows if row is not None]
+
+
+def click_header(qtbot: QtBot, page: HistoryPage, section: int) -> None:
+    header = page.table.horizontalHeader()
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(x, header.height() // 2))
+    page.table.viewport().repaint()  # the view asks for the rows it paints
+
+
+def select_row(qtbot: QtBot, page: HistoryPage, row: int) -> None:
+    rect = page.table.visualRect(page.table.model().index(row, DATE))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.selected_row() is not None
+
+
+# --- the table reads SQLite a page at a time ------------------------------------------------
+
+def test_the_table_reads_only_the_pages_it_shows(qtbot: QtBot, db: Database,
+                                                  records: CountingRecords) -> None:
+    bulk_sessions(db, 5000)
+    page = make_page(qtbot, records, None, period=ALL_TIME)
+    assert page.model is not None
+    assert page.model.rowCount() == 5000
+    assert records.exports == 0
+    # The first screen: one page of rows (at most two), never the 5,000.
+    assert 1 <= len(records.pages) <= 2
+    assert sum(limit for *_, limit in records.pages) <= 2 * PAGE_ROWS
+    assert {offset for _o, _d, offset, _l in records.pages} == {0}
+    first_screen = len(records.pages)
+
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: any(offset >= 4900 for *_, offset, _l in records.pages))
+    QApplication.processEvents()
+    assert len(records.pages) <= first_screen + 2
+    oldest = min(records.export_rows(), key=lambda r: (r.started_at, r.id))
+    assert page.model.row_at(4999) == oldest
+
+
+def test_the_default_period_is_the_last_twelve_months(qtbot: QtBot, db: Database,
+                                                      records: CountingRecords) -> None:
+    bulk_sessions(db, 2000)  # more than five years
+    page = make_page(qtbot, records, None)
+    assert page.period.currentText() == "Last 12 months"
+    first = date.today() - timedelta(days=364)
+    assert page.model is not None
+    assert page.model.rowCount() == records.count(HistoryFilter(date_from=first))
+    assert all(local_date(r.started_at) >= first for r in
+               (page.model.row_at(n) for n in range(page.model.rowCount())) if r is not None)
+
+
+# --- sorting: a new query in the clicked column's order -------------------------------------
+
+def expected_order(rows: list[SessionRow], key: Any, descending: bool) -> list[int]:
+    ordered = sorted(rows, key=lambda r: (key(r), r.started_at, r.id), reverse=descending)
+    return [r.id for r in ordered]
+
+
+def test_clicking_a_header_queries_again_in_that_order(qtbot: QtBot, db: Database,
+                                                       clock: Clock,
+                                                       records: CountingRecords) -> None:
+    record_sessions(db, clock, 40, seed=3)
+    rows = records.export_rows()
+    page = make_page(qtbot, records, None)
+    assert shown_ids(page) == expected_order(rows, lambda r: 0, descending=True)
+
+    click_header(qtbot, page, ROUTINE)
+    assert page.model is not None
+    descending = page.model.descending
+    assert records.pages[-1][:2] == ("routine_title", descending)
+    assert shown_ids(page) == expected_order(rows, lambda r: r.routine_title.casefold(),
+                                             descending)
+    click_header(qtbot, page, ROUTINE)  # and the other way round
+    assert page.model.descending is not descending
+    assert records.pages[-1][:2] == ("routine_title", not descending)
+    assert shown_ids(page) == expected_order(rows, lambda r: r.routine_title.casefold(),
+                                             not descending)
+
+    def change(row: SessionRow) -> tuple[bool, int]:  # SQL puts NULL first when ascending
+        if row.pain_before is None or row.pain_after is None:
+            return (False, 0)
+        return (True, row.pain_after - row.pain_before)
+
+    click_header(qtbot, page, CHANGE)
+    assert records.pages[-1][0] == "pain_change"
+    assert shown_ids(page) == expected_order(rows, change, page.model.descending)
+
+
+# --- filtering -------------------------------------------------------------------------------
+
+def test_search_status_and_period_filters(qtbot: QtBot, db: Database, clock: Clock,
+                                          records: CountingRecords) -> None:
+    record_sessions(db, clock, 60, seed=4)
+    page = make_page(qtbot, records, None)
+    assert page.model is not None
+    qtbot.keyClicks(page.search, "core")
+    qtbot.waitUntil(lambda: page.model is not None and page.model.rowCount() == 12)
+    assert set(column(page, ROUTINE)) == {"Core basics"}
+
+    page.search.setText("SHARP")  # in the notes, any case
+    page.apply_filters()
+    noted = [r for r in records.export_rows() if "sharp" in r.note]
+    assert sorted(shown_ids(page)) == sorted(r.id for r in noted)
+
+    page.search.clear()
+    page.status_filter.setCurrentIndex(page.status_filter.findData("partial"))
+    assert set(column(page, STATUS)) == {"Stopped early"}
+    assert page.model.rowCount() == records.count(HistoryFilter(statuses=frozenset({"partial"})))
+
+    page.status_filter.setCurrentIndex(0)
+    page.period.setCurrentIndex([p.label for p in PERIODS].index("Last 30 days"))
+    first = date.today() - timedelta(days=29)
+    assert page.model.rowCount() == len([r for r in records.export_rows()
+                                         if local_date(r.started_at) >= first])
+
+    page.search.setText("zebra crossing")
+    page.apply_filters()
+    assert page.table_stack.currentWidget() is page.no_match
+    assert "No session matches" in page.no_match.text()
+
+
+# --- editing and deleting -------------------------------------------------------------------
+
+def test_enter_opens_the_editor_and_saving_changes_the_record(qtbot: QtBot, db: Database,
+                                                              clock: Clock,
+                                                              records: CountingRecords) -> None:
+    record_sessions(db, clock, 10, seed=5)
+    page = make_page(qtbot, records, None)
+    assert not page.edit_button.isEnabled()
+    select_row(qtbot, page, 0)
+    assert page.edit_button.isEnabled()
+    session = page.selected_row()
+    assert session is not None
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    dialog = page.dialog
+    assert isinstance(dialog, EditSessionDialog)
+    assert dialog.isVisible()
+    dialog.before.setFocus()
+    qtbot.keyClick(dialog.before, Qt.Key.Key_7)
+    dialog.after.setFocus()
+    qtbot.keyClick(dialog.after, Qt.Key.Key_3)
+    dialog.note.setText("better after the walk")
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+
+    saved = records.get(session.id)
+    assert saved is not None
+    assert (saved.pain_before, saved.pain_after, saved.note) == (7, 3, "better after the walk")
+    assert saved.routine_title == session.routine_title  # the rest is kept
+    row = shown_ids(page).index(session.id)
+    assert page.model is not None
+    assert page.model.index(row, PAIN).data() == "7 → 3"
+    assert page.model.index(row, CHANGE).data() == "-4 · eased"
+    assert "Saved your changes" in page.status.text()
+
+
+def test_cancel_and_double_click(qtbot: QtBot, db: Database, clock: Clock,
+                                 records: CountingRecords) -> None:
+    record_sessions(db, clock, 5, seed=6)
+    page = make_page(qtbot, records, None)
+    before = records.export_rows()
+    rect = page.table.visualRect(page.table.model().index(2, ROUTINE))
+    # A double-click is a click, then the second press.
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    dialog = page.dialog
+    assert isinstance(dialog, EditSessionDialog)
+    dialog.before.set_value(0)
+    dialog.reject()
+    assert records.export_rows() == before
+    assert dialog.changes() == {"pain_before": 0}
+
+
+def test_delete_asks_once_then_deletes(qtbot: QtBot, db: Database, clock: Clock,
+                                       records: CountingRecords) -> None:
+    record_sessions(db, clock, 6, seed=7)
+    page = make_page(qtbot, records, None)
+    assert page.model is not None
+    select_row(qtbot, page, 1)
+    session = page.selected_row()
+    assert session is not None
+
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    box = page.dialog
+    assert isinstance(box, QMessageBox)
+    assert session.routine_title in box.text()
+    keep = next(b for b in box.buttons() if b.text() == "Keep it")
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert records.get(session.id) is not None
+    assert page.model.rowCount() == 6
+
+    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    box = page.dialog
+    assert isinstance(box, QMessageBox)
+    delete = next(b for b in box.buttons() if b.text() == "Delete")
+    qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
+    assert records.get(session.id) is None
+    assert page.model.rowCount() == 5
+    assert session.id not in shown_ids(page)
+    assert "Deleted" in page.status.text()
+
+
+# --- chart and adherence --------------------------------------------------------------------
+
+def test_the_chart_has_a_point_per_rating(qtbot: QtBot, db: Database, clock: Clock,
+                                          records: CountingRecords) -> None:
+    record_sessions(db, clock, 30, seed=8)
+    rows = records.export_rows()
+    page = make_page(qtbot, records, None)
+    after = sum(1 for r in rows if r.pain_after is not None)
+    assert after < 30  # sessions stopped before the first exercise have no after-rating
+    assert page.chart_point_counts() == (30, after, 30)
+    assert page.chart.before.pointsVisible()
+
+    # A new session, then refresh() (as the main window does after recording one).
+    clock.set(now_utc())
+    sid = records.start("desk-break", "Desk break", SHA, 120.0, 5, ["neck"], "")
+    records.finish(sid, "completed", 118.0, 2, "easier")
+    page.refresh()
+    assert page.chart_point_counts() == (31, after + 1, 31)
+    assert page.model is not None
+    assert page.model.rowCount() == 31
+    assert page.model.index(0, PAIN).data() == "5 → 2"
+
+
+def test_adherence_strip_says_days_in_a_row_and_sessions_per_week(
+        qtbot: QtBot, db: Database, clock: Clock, records: CountingRecords) -> None:
+    for days_ago in (0, 1, 2, 4):  # three days in a row, up to today
+        clock.set(now_utc() - timedelta(days=days_ago))
+        sid = records.start("desk-break", "Desk break", SHA, 120.0, 5, [], "")
+        records.finish(sid, "completed", 118.0, 4, None)
+    page = make_page(qtbot, records, None)
+    adherence = records.adherence(date.today())
+    assert adherence.streak == 3
+    assert page.adherence.streak.text() == "3 days in a row"
+    assert f"This week: {adherence.weeks[-1].sessions} session" in page.adherence.weekly.text()
+    assert [n for _, n in page.adherence.bars.weeks] == [w.sessions for w in adherence.weeks]
+
+
+# --- empty, unavailable, failing ------------------------------------------------------------
+
+def test_empty_history_says_what_to_do(qtbot: QtBot, records: CountingRecords) -> None:
+    page = make_page(qtbot, records, None)
+    assert page.stack.currentWidget() is page.empty
+    assert page.empty_title.text() == "No sessions yet: start with Morning mobility"
+    assert page.content is None  # no chart built for nothing
+    assert not page.csv_button.isEnabled() and not page.pdf_button.isEnabled()
+    assert page.empty_start is not None
+    with qtbot.waitSignal(page.start_requested) as signal:
+        qtbot.mouseClick(page.empty_start, Qt.MouseButton.LeftButton)
+    assert signal.args == ["morning-mobility"]
+
+    sid = records.start("desk-break", "Desk break", SHA, 120.0, 5, [], "")
+    records.finish(sid, "completed", 118.0, 4, None)
+    page.refresh()
+    assert page.content is not None and page.stack.currentWidget() is page.content
+    assert page.csv_button.isEnabled() and page.pdf_button.isEnabled()
+    assert page.model is not None and page.model.rowCount() == 1
+
+
+def test_without_records_the_page_says_so_calmly(qtbot: QtBot) -> None:
+    page = make_page(qtbot, None, None)
+    assert page.stack.currentWidget() is page.unavailable
+    texts = " ".join(w.text() for w in page.unavailable.findChildren(type(page.status)))
+    assert "could not open your records" in texts
+    assert not page.csv_button.isEnabled() and not page.pdf_button.isEnabled()
+    page.refresh()  # nothing to read, nothing breaks
+
+
+def test_a_store_error_is_shown_as_a_message(qtbot: QtBot, db: Database, clock: Clock,
+                                             records: CountingRecords) -> None:
+    record_sessions(db, clock, 3, seed=9)
+    page = make_page(qtbot, records, None)
+    db.close()
+    page.refresh()
+    box = page.dialog
+    assert isinstance(box, QMessageBox)
+    assert "Nothing you saved before has been lost" in box.text()
+
+
+def test_charts_are_imported_only_when_a_chart_is_made(tmp_path: Path) -> None:
+    code = ("import sys\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from backcare_gui.ui.history import HistoryPage\n"
+            "HistoryPage(None, None, {})\n"
+            "print('PySide6.QtCharts' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, check=True, env={"PYTHONPATH": str(ROOT),
+                                                     "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.strip() == "False"
+
+
+# --- exports from the page ------------------------------------------------------------------
+
+def test_the_csv_button_asks_for_a_file_then_writes_the_export(
+        qtbot: QtBot, db: Database, clock: Clock, records: CountingRecords,
+        tmp_path: Path) -> None:
+    record_sessions(db, clock, 12, seed=10)
+    page = make_page(qtbot, records, None)
+    qtbot.mouseClick(page.csv_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, QFileDialog)
+    assert dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+    target = tmp_path / "mine.csv"
+    dialog.fileSelected.emit(str(target))
+    text = target.read_bytes().decode("utf-8")
+    lines = list(csv.reader(io.StringIO(text, newline="")))
+    assert lines[0] == list(export.CSV_COLUMNS)
+    assert len(lines) == 13
+    assert text == export.csv_text(records.export_rows())
+    assert page.status.text() == f"Saved 12 sessions to {target}."
+    assert page.progress is not None and page.progress.steps[-1] == 100
+
+
+def test_the_pdf_button_writes_the_report(qtbot: QtBot, db: Database, clock: Clock,
+                                          records: CountingRecords, safety: SafetyRecords,
+                                          tmp_path: Path) -> None:
+    record_sessions(db, clock, 20, seed=11, hurt_every=5)
+    page = make_page(qtbot, records, safety)
+    qtbot.mouseClick(page.pdf_button, Qt.MouseButton.LeftButton)
+    assert isinstance(page.dialog, QFileDialog)
+    page.dialog.close()
+    target = tmp_path / "report.pdf"
+    assert page.export_pdf_to(target)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert page.progress is not None and page.progress.steps[-1] == 100
+    assert page.status.text().startswith("Saved your report (")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_export_that_cannot_be_written_says_so(qtbot: QtBot, db: Database, clock: Clock,
+                                                  records: CountingRecords,
+                                                  tmp_path: Path) -> None:
+    record_sessions(db, clock, 2, seed=12)
+    page = make_page(qtbot, records, None)
+    (tmp_path / "a file").write_text("not a folder")
+    assert not page.export_csv_to(tmp_path / "a file" / "x.csv")
+    box = page.dialog
+    assert isinstance(box, QMessageBox)
+    assert "could not save" in box.text()
+    assert "records are unchanged" in box.text()
+
+
+def test_keyboard_reaches_everything(qtbot: QtBot, db: Database, clock: Clock,
+                                     records: CountingRecords) -> None:
+    record_sessions(db, clock, 3, seed=13)
+    page = make_page(qtbot, records, None)
+    tips = {b.text(): b.toolTip() for b in page.findChildren(QPushButton)}
+    assert "(Enter)" in tips["Change…"]
+    assert "(Delete)" in tips["Delete…"]
+
+
+def test_the_chart_follows_a_switch_to_dark(qtbot: QtBot, db: Database, clock: Clock,
+                                            records: CountingRecords,
+                                            styled_app: QApplication) -> None:
+    record_sessions(db, clock, 4, seed=14)
+    page = make_page(qtbot, records, None)
+    assert page.chart.chart.backgroundBrush().color().name() == theme.LIGHT.base
+    theme.apply(styled_app, dark=True)
+    try:
+        QApplication.processEvents()
+        assert page.chart.chart.backgroundBrush().color().name() == theme.DARK.base
+        assert page.chart.after.pen().color().name() == theme.DARK.accent
+    finally:
+        theme.apply(styled_app, dark=False)
