@@ -2,7 +2,8 @@
 cannot be measured here); notes go to stderr. Ratios compare against a baseline measured in the
 same run, because these machines are noisy.
 
-Usage: .venv/bin/python bench/run.py [NAME...]   (names: validate, startup, timer, audio, history)
+Usage: .venv/bin/python bench/run.py [NAME...]
+(names: validate, startup, timer, audio, history, idle)
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import audio, history, startup, timer_drift, validate
+from bench import audio, history, idle_cpu, startup, timer_drift, validate
 
 SECTIONS = {"validate": validate.run, "startup": startup.run, "timer": timer_drift.run,
-            "audio": audio.run, "history": history.run}
+            "audio": audio.run, "history": history.run, "idle": idle_cpu.run}
 
 
 def main(argv: list[str]) -> int:

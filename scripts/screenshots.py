@@ -11,7 +11,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from backcare_gui.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -21,7 +28,7 @@ def shoot(scale: str) -> None:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ["QT_SCALE_FACTOR"] = scale
     sys.path.insert(0, str(ROOT))
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication
 
     from backcare_gui import resources
     from backcare_gui.core.clock import FakeClock
@@ -56,6 +63,7 @@ def shoot(scale: str) -> None:
     theme.apply(app, dark=False)
     window.open_section("Settings")
     grab(window, "settings.png")
+    shoot_timers(grab, settings)
     window.show_page(window.library)
     routine = window.library.detail.routine
     assert routine is not None
@@ -73,6 +81,40 @@ def shoot(scale: str) -> None:
     grab(window, "player-rest.png")
     theme.apply(app, dark=True)
     grab(window, "player-dark.png")
+
+
+def shoot_timers(grab: Callable[[QWidget, str], None], settings: Settings) -> None:
+    """The Timers section with a heat session running, and a break window."""
+    from datetime import UTC, datetime
+
+    from backcare_gui.core.breaks import BreakKind
+    from backcare_gui.core.clock import FakeClock
+    from backcare_gui.idle import UnknownIdle
+    from backcare_gui.ui.break_window import BreakWindow
+    from backcare_gui.ui.timers import TimerService
+    from backcare_gui.ui.timers_page import TimersPage
+
+    for key, value in (("breaks.enabled", True), ("breaks.work_start", "00:00"),
+                       ("breaks.work_end", "23:59"),
+                       ("breaks.work_days", "mon,tue,wed,thu,fri,sat,sun")):
+        settings.set(key, value)
+    clock = FakeClock(wall=datetime(2026, 3, 11, 10, 0, tzinfo=UTC).timestamp())
+    service = TimerService(settings, clock, None, UnknownIdle())
+    page = TimersPage(service, lambda: True, lambda: None)
+    page.resize(980, 700)
+    page.show()
+    service.start_heat(15)
+    clock.advance(4 * 60 + 20)
+    service.poll()
+    page.refresh()
+    grab(page, "timers.png")
+    page.hide()
+    clock.advance(30 * 60)
+    service.poll()
+    window = BreakWindow(service, BreakKind.MOVEMENT, absorbed=True)
+    window.show()
+    grab(window, "break-window.png")
+    window.hide()
 
 
 if __name__ == "__main__":
