@@ -193,7 +193,10 @@ class TimersPage(QWidget):
         allowed = allowed_presets(profile)
         for minutes, button in self.preset_buttons.items():
             button.setEnabled(minutes in allowed)
+        first = self.custom.maximum() == 99 and self.custom.minimum() == 0  # never set yet
         self.custom.setRange(1, int(profile.max_minutes))
+        if first:
+            self.custom.setValue(min(15, int(profile.max_minutes)))
         heat = service.heat
         state = heat.state.value if heat else "none"
         active = state in ("running", "paused", "alarming")
