@@ -79,6 +79,7 @@ class BreakWindow(QDialog):
         self.postpone.setEnabled(refusal is None)
         if refusal:
             self.postpone.setToolTip(refusal)
+        self._own_end_ns: int | None = None  # a break the scheduler does not time
         self._tick = QTimer(self)
         self._tick.setInterval(250)
         self._tick.timeout.connect(self._update)
@@ -110,7 +111,10 @@ class BreakWindow(QDialog):
         offered = self.service.breaks.state(self.kind) in (BreakState.WARNED, BreakState.DUE,
                                                            BreakState.POSTPONED)
         if self.service.breaks.state(self.kind) is not BreakState.ON_BREAK:
-            self.service.act("take" if offered else "take_now", self.kind)
+            refused = self.service.act("take" if offered else "take_now", self.kind)
+            if refused is not None:  # not the scheduler's break: time it here
+                length = self.service.breaks.config(self.kind).length
+                self._own_end_ns = self.service.clock.monotonic_ns() + round(length * 1e9)
         self.start.setEnabled(False)
         self.postpone.setEnabled(False)
         self.skip.setText("End the break")
@@ -130,11 +134,17 @@ class BreakWindow(QDialog):
 
     def _skip(self) -> None:
         state = self.service.breaks.state(self.kind)
-        self.service.act("end_break" if state is BreakState.ON_BREAK else "skip", self.kind)
+        if self._own_end_ns is None:
+            self.service.act("end_break" if state is BreakState.ON_BREAK else "skip", self.kind)
         self.accept()
 
     def _update(self) -> None:
         left = self.service.breaks.break_left_s(self.kind)
+        if self._own_end_ns is not None:
+            left = max(0.0, (self._own_end_ns - self.service.clock.monotonic_ns()) / 1e9)
+            if left > 0:
+                self.countdown.setText(clock_text(round(left * 1000)))
+                return
         if self.service.breaks.state(self.kind) is BreakState.ON_BREAK and left is not None:
             self.countdown.setText(clock_text(round(left * 1000)))
         elif self._tick.isActive():

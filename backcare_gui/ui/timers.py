@@ -28,6 +28,7 @@ from backcare_gui.core.breaks import (
     BreakWarning,
 )
 from backcare_gui.core.clock import Clock
+from backcare_gui.core.engine import InvalidTransition
 from backcare_gui.core.heat import (
     HeatAlarm,
     HeatCancelled,
@@ -152,7 +153,12 @@ class TimerService(QObject):
             refusal = self.breaks.postpone_refusal(kind)
             if refusal is not None:
                 return refusal
-        getattr(self.breaks, action)(kind)
+        try:
+            getattr(self.breaks, action)(kind)
+        except InvalidTransition:
+            # e.g. a break the person takes while reminders are off or outside working hours:
+            # fine to take, nothing for the scheduler to count
+            return "Break reminders are not running now."
         self._arm()
         self.changed.emit()
         return None

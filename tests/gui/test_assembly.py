@@ -60,3 +60,31 @@ def test_records_that_cannot_be_opened_still_leave_routines_working(
     dialog.go.click()
     assert window.in_session
     assembly.close()
+
+
+def test_a_movement_break_runs_the_desk_routine_quietly_and_records_it(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    from backcare_gui.core.breaks import BreakDue, BreakKind
+    from backcare_gui.core.pain import RED_FLAG_IDS
+    from backcare_gui.store.records import SessionRecords
+    from backcare_gui.store.safety import SafetyRecords
+    from backcare_gui.ui.break_window import BreakWindow
+
+    home = tmp_path / "home"
+    window, assembly = assemble(qtbot, home)
+    try:
+        assert assembly.db is not None
+        SafetyRecords(assembly.db).record_red_flags(dict.fromkeys(RED_FLAG_IDS, False), "cli",
+                                                    False)
+        shell = assembly.timers
+        shell._due(BreakDue(BreakKind.MOVEMENT, absorbed=False, postpones=0, at_wall=0.0))
+        break_window = shell.break_window
+        assert isinstance(break_window, BreakWindow) and break_window.routine.isVisible()
+        break_window.routine.click()
+        assert window.in_session  # no rating questions on a break: straight into the routine
+        assert window.player.driver is not None
+        assert window.player.driver.engine.timeline.routine.id == "desk-break"
+        (row,) = SessionRecords(assembly.db).export_rows()
+        assert row.routine_id == "desk-break" and row.pain_before is None
+    finally:
+        assembly.close()

@@ -203,3 +203,18 @@ def test_tray_menu_emits_what_was_chosen(qtbot: QtBot, library: object) -> None:
     assert chosen == [library.routines[0].id, 3600.0, "quit"]
     tray.set_status("Next stand-up break in 5 min")
     assert tray.icon.toolTip() == "BackCare\nNext stand-up break in 5 min"
+
+
+def test_a_break_taken_while_reminders_are_off_is_timed_by_its_window(
+        qtbot: QtBot, service: TimerService, settings: Settings) -> None:
+    settings.set("breaks.enabled", False)
+    window = BreakWindow(service, BreakKind.MOVEMENT, absorbed=False)
+    qtbot.addWidget(window)
+    window.start.click()
+    assert window.countdown.text() == "5:00"
+    advance(service, 120)
+    window._update()
+    assert window.countdown.text() == "3:00"
+    advance(service, 181)
+    window._update()
+    assert window.countdown.text() == "Well done"
