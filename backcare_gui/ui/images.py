@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRectF, QSize
 from PySide6.QtGui import QColor, QIcon, QImageReader, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
 
 from backcare_gui import resources
+
+if TYPE_CHECKING:
+    from PySide6.QtSvg import QSvgRenderer
 from backcare_gui.ui import theme
 
 TRANSPARENT = QColor(0, 0, 0, 0)
@@ -38,6 +41,8 @@ def render(path: Path | None, size: QSize, device_ratio: float = 1.0) -> QPixmap
     pixmap = QPixmap(pixels)
     pixmap.fill(TRANSPARENT)
     if path is not None and path.suffix.lower() == ".svg":
+        from PySide6.QtSvg import QSvgRenderer  # not at import: the first frame needs none
+
         renderer = QSvgRenderer(str(path))
         if renderer.isValid():
             _paint_svg(renderer, pixmap)
@@ -78,6 +83,8 @@ def icon(name: str, colour: str | None = None) -> QIcon:
     except OSError:
         return QIcon()
     ink = (colour or theme.current().text).encode()
+    from PySide6.QtSvg import QSvgRenderer
+
     renderer = QSvgRenderer(QByteArray(data.replace(ICON_INK, ink)))
     result = QIcon()
     for side in (16, 24, 32, 48, 64):
