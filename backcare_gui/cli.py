@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from backcare_gui import __version__, resources
+from backcare_gui.cli_history import add_history_parser, parse_day_argument
 from backcare_gui.paths import AppPaths
 
 
@@ -64,10 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(timer_export, in_subcommand=True)
     timer_export.add_argument("--csv", metavar="FILE", required=True,
                               help="the CSV file to write (- for standard output)")
-    timer_export.add_argument("--from", dest="date_from", metavar="DATE", type=_date)
-    timer_export.add_argument("--to", dest="date_to", metavar="DATE", type=_date)
-
-    from backcare_gui.cli_history import add_history_parser
+    timer_export.add_argument("--from", dest="date_from", metavar="DATE",
+                              type=parse_day_argument)
+    timer_export.add_argument("--to", dest="date_to", metavar="DATE", type=parse_day_argument)
 
     add_history_parser(commands, lambda p: _add_global_options(p, in_subcommand=True))
 
@@ -78,13 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
                        help="after reading the list, record that none of these signs apply "
                             "(the same record the app's safety check makes)")
     return parser
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a date is written YYYY-MM-DD, not {text!r}") from None
 
 
 def _pain_rating(text: str) -> int:

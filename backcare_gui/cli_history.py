@@ -11,9 +11,12 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from backcare_gui.paths import AppPaths
-from backcare_gui.store import export
+
+if TYPE_CHECKING:
+    from backcare_gui.store import export
 
 PROG = "backcare history export"
 
@@ -33,14 +36,19 @@ def add_history_parser(commands: argparse._SubParsersAction,  # type: ignore[typ
     exporting.add_argument("--csv", metavar="FILE",
                            help="one row per session, UTF-8, with a header row ('-': stdout)")
     exporting.add_argument("--pdf", metavar="FILE",
-                           help="an A4 report: summary, chart, every session ('-': stdout)")
-    exporting.add_argument("--from", dest="date_from", metavar="DATE", type=_day,
+                           help="an A4 report: summary, chart, every session, heat and "
+                                "breaks ('-': stdout)")
+    exporting.add_argument("--from", dest="date_from", metavar="DATE", type=parse_day_argument,
                            help="first day to include, YYYY-MM-DD (your local date)")
-    exporting.add_argument("--to", dest="date_to", metavar="DATE", type=_day,
+    exporting.add_argument("--to", dest="date_to", metavar="DATE", type=parse_day_argument,
                            help="last day to include, YYYY-MM-DD (inclusive)")
 
 
-def _day(text: str) -> date:
+def parse_day_argument(text: str) -> date:
+    """--from / --to: a strict YYYY-MM-DD. (The store loads only once a command runs: building
+    the parser is on every start-up's path.)"""
+    from backcare_gui.store import export
+
     try:
         return export.parse_day(text)
     except ValueError as exc:
@@ -49,6 +57,8 @@ def _day(text: str) -> date:
 
 def run_history(args: argparse.Namespace, paths: AppPaths) -> int:
     """0 written; 1 the records or a file could not be read or written; 2 a usage mistake."""
+    from backcare_gui.store import export
+
     if getattr(args, "history_command", None) != "export":
         return _usage("the only action is export")
     csv_target: str | None = args.csv
@@ -65,6 +75,7 @@ def run_history(args: argparse.Namespace, paths: AppPaths) -> int:
     from backcare_gui.store.db import Database, StoreError
     from backcare_gui.store.records import SessionRecords
     from backcare_gui.store.safety import SafetyRecords
+    from backcare_gui.store.timers import TimerRecords
 
     db: Database | None = None
     try:
@@ -73,13 +84,15 @@ def run_history(args: argparse.Namespace, paths: AppPaths) -> int:
             db = Database.open(paths.database)
         records = SessionRecords(db) if db is not None else None
         safety = SafetyRecords(db) if db is not None else None
+        timers = TimerRecords(db) if db is not None else None
         rows = export.session_rows(records, date_from, date_to)
         if csv_target:
             export.save_csv(rows, csv_target)
             _done(f"{len(rows)} session(s) written to "
                   f"{'stdout' if csv_target == '-' else csv_target}")
         if pdf_target:
-            report = export.build_report(records, safety, date_from, date_to, rows=rows)
+            report = export.build_report(records, safety, date_from, date_to, rows=rows,
+                                         timers=timers)
             pages = _write_pdf(report, pdf_target)
             _done(f"report of {len(rows)} session(s), {pages} page(s), written to "
                   f"{'stdout' if pdf_target == '-' else pdf_target}")
