@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from backcare_gui import __version__, resources
+from backcare_gui.cli_diary import add_diary_parser
 from backcare_gui.cli_history import add_history_parser, parse_day_argument
 from backcare_gui.paths import AppPaths
 
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     timer_export.add_argument("--to", dest="date_to", metavar="DATE", type=parse_day_argument)
 
     add_history_parser(commands, lambda p: _add_global_options(p, in_subcommand=True))
+    add_diary_parser(commands, lambda p: _add_global_options(p, in_subcommand=True))
 
     flags = commands.add_parser(
         "red-flags", help="the signs that mean: see a doctor, do not exercise")
@@ -97,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from backcare_gui.cli_history import run_history
 
         return run_history(args, paths)
+    if args.command == "diary":
+        from backcare_gui.cli_diary import run_diary
+
+        return run_diary(args, paths)
     if args.command == "red-flags":
         return red_flags(paths, none_apply=args.none_apply)
     if args.command == "timers":

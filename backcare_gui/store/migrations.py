@@ -84,9 +84,34 @@ CREATE TABLE timer_events (
 CREATE INDEX timer_events_at ON timer_events(at);
 """
 
+# Version 2 -> 3: the spasm diary, one row per episode the person logs.
+_V3 = """
+CREATE TABLE diary_episodes (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,               -- ISO 8601 UTC, like sessions.started_at
+    ended_at TEXT NULL                      -- NULL: still going (ended later with one click)
+        CHECK (ended_at IS NULL OR ended_at >= started_at),  -- same-width UTC text sorts
+    severity INTEGER NOT NULL CHECK (severity BETWEEN 0 AND 10),  -- the sessions' pain scale
+    locations TEXT NOT NULL DEFAULT '',     -- body-area codes joined by ';', like sessions
+    triggers TEXT NOT NULL DEFAULT '',      -- trigger codes (core/diary.py) joined by ';'
+    trigger_other TEXT NOT NULL DEFAULT '', -- the person's words when 'other' is a trigger
+    helped TEXT NOT NULL DEFAULT '',        -- what-helped codes (core/diary.py) joined by ';'
+    helped_routine TEXT NULL,               -- the routine id when 'a routine' helped
+    note TEXT NOT NULL DEFAULT '',
+    red_flags TEXT NOT NULL DEFAULT '{}',   -- JSON object: red-flag id -> ticked on the form
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+-- Date ranges, weekly counts, the export (rowid rides along, so ORDER BY started_at, id too).
+CREATE INDEX diary_episodes_started_at ON diary_episodes(started_at);
+-- "Still going?" on every start of the diary page.
+CREATE INDEX diary_episodes_going ON diary_episodes(started_at) WHERE ended_at IS NULL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
+    _V3,
 )
 
 

@@ -132,6 +132,25 @@ SEEDS: dict[int, list[tuple[str, dict[str, Any]]]] = {
                           "kind": "movement_break", "outcome": "postponed", "seconds": 0.0,
                           "detail": "postponed 1 of 2"}),
     ],
+    3: [
+        ("sessions", {"id": 9, **session_values(note="made at version 3", status="partial")}),
+        ("timer_events", {"id": 6, "at": "2026-03-10T14:00:00.000000+00:00", "kind": "heat",
+                          "outcome": "completed", "seconds": 900.0, "detail": ""}),
+        ("diary_episodes", {"id": 4, "started_at": "2026-03-10T07:30:00.000000+00:00",
+                            "ended_at": "2026-03-10T08:30:00.000000+00:00", "severity": 7,
+                            "locations": "lower-back;left-leg",
+                            "triggers": "heavy-lifting;other", "trigger_other": "the bins",
+                            "helped": "heat;routine", "helped_routine": "spasm-relief",
+                            "note": "kept through upgrades", "red_flags": '{"fever": false}',
+                            "created_at": "2026-03-10T09:00:00.000000+00:00",
+                            "updated_at": "2026-03-10T09:00:00.000000+00:00"}),
+        ("diary_episodes", {"id": 5, "started_at": "2026-03-10T15:00:00.000000+00:00",
+                            "ended_at": None, "severity": 4, "locations": "", "triggers": "",
+                            "trigger_other": "", "helped": "", "helped_routine": None,
+                            "note": "", "red_flags": "{}",
+                            "created_at": "2026-03-10T15:05:00.000000+00:00",
+                            "updated_at": "2026-03-10T15:05:00.000000+00:00"}),
+    ],
 }
 
 
