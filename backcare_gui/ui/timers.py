@@ -204,7 +204,10 @@ class TimerService(QObject):
     def heat_command(self, action: str) -> None:
         """pause / resume / cancel / acknowledge on the running heat timer."""
         if self.heat is not None:
-            getattr(self.heat, action)()
+            try:
+                getattr(self.heat, action)()
+            except InvalidTransition:  # a button that outlived its moment: nothing to do
+                log.info("heat %s ignored in state %s", action, self.heat.state)
             self._arm()
             self.changed.emit()
 

@@ -88,3 +88,26 @@ def test_a_movement_break_runs_the_desk_routine_quietly_and_records_it(
         assert row.routine_id == "desk-break" and row.pain_before is None
     finally:
         assembly.close()
+
+
+def test_the_heat_alarm_shows_a_window_until_acknowledged(qtbot: QtBot, tmp_path: Path) -> None:
+    from backcare_gui.core.clock import FakeClock
+
+    _window, assembly = assemble(qtbot, tmp_path / "home")
+    try:
+        shell = assembly.timers
+        clock = shell.service.clock = FakeClock()
+        heat = shell.service.start_heat(10)
+        clock.advance(600)
+        shell.service.poll()  # time is up: the end alarm
+        box = shell.heat_box
+        assert isinstance(box, QMessageBox) and box.isVisible()
+        assert box.windowTitle() == "Take the heat off"
+        clock.advance(30)
+        shell.service.poll()  # the alarm repeats...
+        assert heat.alarms >= 2 and shell.heat_box is box  # ...in the same window
+        ok = next(b for b in box.buttons() if b.text() == "I have taken it off")
+        ok.click()
+        assert heat.state.value == "done"
+    finally:
+        assembly.close()
