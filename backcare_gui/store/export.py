@@ -1,5 +1,6 @@
 """What leaves BackCare: the CSV export, and the figures of the clinician report (period,
-counts, adherence, mean pain, what hurt, red-flag answers) shaped for any output.
+counts, adherence, mean pain, what hurt, red-flag answers, heat and breaks) shaped for any
+output.
 
 No Qt here: the command line writes a CSV without starting Qt, and the same figures feed the
 History page and the PDF. Times are stored in UTC; everything here speaks the person's local
@@ -14,7 +15,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Final, TextIO
@@ -24,6 +25,7 @@ from backcare_gui.core.atomic import write_text_atomic
 from backcare_gui.store.db import local_date
 from backcare_gui.store.records import COUNTED, PainPoint, SessionRecords, SessionRow
 from backcare_gui.store.safety import HurtEvent, RedFlagRecord, SafetyRecords
+from backcare_gui.store.timers import TimerEvent, TimerRecords
 
 # The CSV's columns, in order: a public contract (scripts read them by name).
 CSV_COLUMNS: Final = ("id", "started_at", "routine_id", "routine_title", "status",
@@ -272,6 +274,120 @@ def _grouped(values: Sequence[tuple[datetime, float]],
     return [(group[-1][0], sum(v for _, v in group) / len(group)) for group in groups.values()]
 
 
+# --- heat and breaks ------------------------------------------------------------------------
+
+# What each timer record is and how it ended, said plainly (the store keeps short codes).
+TIMER_KIND_WORDS: Final[dict[str, str]] = {
+    "micro_break": "Stand-up break",
+    "movement_break": "Movement break",
+    "heat": "Heat",
+}
+TIMER_OUTCOME_WORDS: Final[dict[str, str]] = {
+    "taken": "taken",
+    "natural": "natural (away from the desk)",
+    "skipped": "skipped",
+    "postponed": "postponed",
+    "completed": "completed",
+    "cancelled": "stopped early",
+}
+NATURAL_MEANING: Final = ("A natural break: away from the desk (the computer idle) for at least "
+                          "the break's length, so no reminder was needed.")
+
+
+@dataclass(frozen=True, slots=True)
+class TimerSummary:
+    """Heat sessions and desk breaks of a period: the counts, and every event, oldest first."""
+
+    events: tuple[TimerEvent, ...] = ()
+    heat_sessions: int = 0
+    heat_stopped: int = 0  # of those, stopped before the timer ran out
+    heat_seconds: float = 0.0  # how long the heat was on, in all
+    breaks_taken: int = 0  # a natural break counts as taken: the person did get up
+    breaks_natural: int = 0
+    breaks_skipped: int = 0
+    breaks_postponed: int = 0  # each time a break was put off
+
+    @property
+    def empty(self) -> bool:
+        return not self.events
+
+    @property
+    def heat_brief(self) -> str:
+        """'3 sessions, 45 min', or 'none'."""
+        if not self.heat_sessions:
+            return "none"
+        return (f"{self.heat_sessions} session{'s' if self.heat_sessions != 1 else ''}, "
+                f"{whole_minutes_text(self.heat_seconds)}")
+
+    @property
+    def heat_text(self) -> str:
+        """'3 sessions, 45 min (1 stopped early)', or 'none'."""
+        stopped = f" ({self.heat_stopped} stopped early)" if self.heat_stopped else ""
+        return self.heat_brief + stopped
+
+    @property
+    def breaks_text(self) -> str:
+        """'12 taken (4 natural), 2 skipped, 1 postponed', or 'none'."""
+        if not (self.breaks_taken or self.breaks_skipped or self.breaks_postponed):
+            return "none"
+        taken = f"{self.breaks_taken} taken"
+        if self.breaks_natural:
+            taken += f" ({self.breaks_natural} natural)"
+        return f"{taken}, {self.breaks_skipped} skipped, {self.breaks_postponed} postponed"
+
+
+def timer_summary(events: Sequence[TimerEvent]) -> TimerSummary:
+    """The counts of `events` (oldest first, as TimerRecords.events gives them)."""
+    heat = [e for e in events if e.kind == "heat"]
+    breaks = [e for e in events if e.kind != "heat"]
+    outcomes = Counter(e.outcome for e in breaks)
+    return TimerSummary(
+        events=tuple(events), heat_sessions=len(heat),
+        heat_stopped=sum(1 for e in heat if e.outcome == "cancelled"),
+        heat_seconds=sum(e.seconds for e in heat),
+        breaks_taken=outcomes["taken"] + outcomes["natural"], breaks_natural=outcomes["natural"],
+        breaks_skipped=outcomes["skipped"], breaks_postponed=outcomes["postponed"])
+
+
+def timer_summary_of(timers: TimerRecords | None, date_from: date | None = None,
+                     date_to: date | None = None) -> TimerSummary:
+    """Heat and breaks in the local days given (both inclusive); nothing without records."""
+    return TimerSummary() if timers is None else timer_summary(timers.events(date_from, date_to))
+
+
+def whole_minutes_text(seconds: float) -> str:
+    """'15 min'; a few seconds read 'under 1 min' rather than a puzzling '0 min'."""
+    if 0 < seconds < 30:
+        return "under 1 min"
+    return f"{round(seconds / 60)} min"
+
+
+def timer_what(event: TimerEvent) -> str:
+    """'Stand-up break', 'Movement break', 'Heat'."""
+    return TIMER_KIND_WORDS.get(event.kind, event.kind)
+
+
+def timer_outcome(event: TimerEvent) -> str:
+    """'taken', 'natural (away from the desk)', 'stopped early'..."""
+    return TIMER_OUTCOME_WORDS.get(event.outcome, event.outcome)
+
+
+def timer_line(event: TimerEvent) -> str:
+    """One event as the History page lists it: 'Stand-up break · taken', 'Heat 15 min ·
+    completed', 'Natural break (away from the desk)'."""
+    if event.outcome == "natural":
+        kind = "break" if event.kind == "micro_break" else "movement break"
+        return f"Natural {kind} (away from the desk)"
+    what = (f"Heat {whole_minutes_text(event.seconds)}" if event.kind == "heat"
+            else timer_what(event))
+    return f"{what} · {timer_outcome(event)}"
+
+
+def timer_minutes(event: TimerEvent) -> str:
+    """Minutes for a table cell; empty for a break skipped or put off (it took no time)."""
+    return minutes_text(event.seconds) if event.seconds > 0 else ""
+
+
 # --- the report's figures -------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +433,7 @@ class Report:
     chart: ChartData
     hurt: tuple[HurtLine, ...]
     red_flags: tuple[RedFlagLine, ...]
+    timers: TimerSummary = field(default_factory=TimerSummary)  # heat sessions, desk breaks
 
     @property
     def period_text(self) -> str:
@@ -335,16 +452,21 @@ class Report:
 def build_report(records: SessionRecords | None, safety: SafetyRecords | None,
                  date_from: date | None = None, date_to: date | None = None,
                  today: date | None = None,
-                 rows: Sequence[SessionRow] | None = None) -> Report:
+                 rows: Sequence[SessionRow] | None = None,
+                 timers: TimerRecords | None = None) -> Report:
     """Everything the clinician report shows, for the local days date_from..date_to (both
-    inclusive; open ends mean from the first session, up to today)."""
+    inclusive; open ends mean from the first session, up to today). Heat sessions and desk
+    breaks come from `timers` (none without it)."""
     today = today or date.today()
     if rows is None:
         rows = session_rows(records, date_from, date_to)
-    first = date_from or (local_date(rows[0].started_at) if rows else None)
+    heat_and_breaks = timer_summary_of(timers, date_from, date_to)
+    # An open period runs from the first thing recorded, session or timer event, to the last.
+    recorded = _recorded_days(rows, heat_and_breaks.events)
+    first = date_from or (recorded[0] if recorded else None)
     last = date_to or today
-    if date_to is None and rows:  # a session dated after today (a clock put back) still counts
-        last = max(last, local_date(rows[-1].started_at))
+    if date_to is None and recorded:  # something dated after today (a clock put back) counts
+        last = max(last, recorded[-1])
     counted_days = {local_date(r.started_at) for r in rows if r.status in COUNTED}
     counted = sum(1 for r in rows if r.status in COUNTED)
     # Sessions per week from the first session of the period on: a person who began three
@@ -376,7 +498,16 @@ def build_report(records: SessionRecords | None, safety: SafetyRecords | None,
         per_week_from=per_week_from,
         streak=streak_up_to(counted_days, last), rated=len(pairs), mean_before=mean_before,
         mean_after=mean_after, mean_change=mean_change, relief=relief,
-        chart=chart_data(points), hurt=tuple(hurt), red_flags=tuple(flags))
+        chart=chart_data(points), hurt=tuple(hurt), red_flags=tuple(flags),
+        timers=heat_and_breaks)
+
+
+def _recorded_days(rows: Sequence[SessionRow], events: Sequence[TimerEvent]) -> list[date]:
+    """The local days of the first and last session and timer event (each oldest first),
+    in order."""
+    moments = [r.started_at for r in rows[:1]] + [r.started_at for r in rows[-1:]]
+    moments += [e.at for e in events[:1]] + [e.at for e in events[-1:]]
+    return sorted(local_date(moment) for moment in moments)
 
 
 def streak_up_to(days: set[date], last: date) -> int:

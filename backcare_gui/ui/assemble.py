@@ -19,6 +19,7 @@ from backcare_gui.trace import trace
 from backcare_gui.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from backcare_gui.store.timers import TimerRecords
     from backcare_gui.ui.data_page import DataPage
     from backcare_gui.ui.history import HistoryPage
     from backcare_gui.ui.session_flow import SessionFlow
@@ -60,13 +61,12 @@ class Assembly:
         """Breaks, heat, reminders and the tray: built at start when any is in use, else on
         first use (the Timers section, a heat session)."""
         if self._timers is None:
-            from backcare_gui.store.timers import TimerRecords
             from backcare_gui.ui.timer_shell import TimerShell
 
             sessions, safety = self.records()
-            timer_records = TimerRecords(self.db) if self.db is not None else None
             self._timers = TimerShell(self.window, self.library, self.settings, self.clock,
-                                      (sessions, safety, timer_records), self.start_routine)
+                                      (sessions, safety, self.timer_records()),
+                                      self.start_routine)
         return self._timers
 
     def _setting_changed(self, key: str, value: object) -> None:
@@ -126,7 +126,8 @@ class Assembly:
 
         records, safety = self.records()
         page = self.history = HistoryPage(records, safety,
-                                          {r.id: r.title for r in self.library.routines})
+                                          {r.id: r.title for r in self.library.routines},
+                                          timers=self.timer_records())
         page.start_requested.connect(lambda rid: self.start_routine(rid, False))
         return page
 
@@ -139,6 +140,11 @@ class Assembly:
         page.safety_check_requested.connect(
             lambda: self.flow.check_red_flags(before_session=False))
         return page
+
+    def timer_records(self) -> TimerRecords | None:
+        from backcare_gui.store.timers import TimerRecords
+
+        return TimerRecords(self.db) if self.db is not None else None
 
     def records(self) -> tuple[SessionRecords | None, SafetyRecords | None]:
         if self.db is None:
@@ -164,7 +170,7 @@ class Assembly:
         if self._flow is not None:
             self._flow.records, self._flow.safety = self.records()
         if self.history is not None:
-            self.history.set_records(*self.records())
+            self.history.set_records(*self.records(), self.timer_records())
 
     def tell_about_storage(self) -> None:
         """Once the window is up: a records file that could not be opened, or was damaged."""

@@ -1,6 +1,6 @@
 """The History page: how your back has been (a chart of pain before and after), how regularly
-you exercise (sessions per week, days in a row), and every session in a table you can sort,
-search, correct and export.
+you exercise (sessions per week, days in a row), your heat sessions and desk breaks, and every
+session in a table you can sort, search, correct and export.
 
 The table reads SQLite a page at a time: with years of sessions, opening the page costs the
 same as with ten. Sorting and filtering are new queries (ORDER BY / WHERE in the store), never
@@ -33,10 +33,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QDialog,
     QFileDialog,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -54,9 +56,10 @@ from PySide6.QtWidgets import (
 from backcare_gui.core.pain import FEELINGS
 from backcare_gui.store import export
 from backcare_gui.store.db import StoreError
-from backcare_gui.store.export import ChartData
+from backcare_gui.store.export import ChartData, TimerSummary
 from backcare_gui.store.records import Adherence, HistoryFilter, SessionRecords, SessionRow
 from backcare_gui.store.safety import SafetyRecords
+from backcare_gui.store.timers import TimerEvent, TimerRecords
 from backcare_gui.ui import images, theme
 from backcare_gui.ui.rating import Chips, PainScale
 
@@ -66,11 +69,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+QWIDGETSIZE_MAX: Final = (1 << 24) - 1  # Qt's "no maximum" for a widget's size
 ROW_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 PAGE_ROWS: Final = 100  # rows per query: about two screens
 CACHED_PAGES: Final = 40  # pages kept in memory while scrolling (the oldest go first)
 SEARCH_DELAY_MS: Final = 250  # typing pauses this long before the table re-queries
 SUGGESTED_ROUTINE: Final = "morning-mobility"  # the empty state's first routine
+RECENT_TIMER_EVENTS: Final = 3  # heat and breaks listed on the page (the report lists more)
 
 
 class Column(NamedTuple):
@@ -506,6 +511,111 @@ class AdherenceStrip(QFrame):
         self.bars.set_adherence(adherence)
 
 
+# --- heat and breaks ------------------------------------------------------------------------
+
+class TimerSummaryView(QWidget):
+    """'Heat and breaks' for the chosen period: heat sessions, breaks taken, skipped and put
+    off, and the most recent events. With none in the period, a one-line hint (when older ones
+    exist) or nothing at all: someone who never uses the timers sees no empty box."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.box = QFrame()
+        self.box.setProperty("role", "soft")
+        inside = QVBoxLayout(self.box)
+        inside.setContentsMargins(16, 12, 16, 12)
+        inside.setSpacing(2)
+        self.title = QLabel("Heat and breaks")
+        self.title.setProperty("role", "h2")
+        self.heat = QLabel()
+        self.taken = QLabel()
+        self.taken.setToolTip(export.NATURAL_MEANING)
+        self.missed = QLabel()
+        self.missed.setToolTip("Each time a break was put off counts as postponed.")
+        self.recent = QGridLayout()
+        self.recent.setContentsMargins(0, 8, 0, 0)
+        self.recent.setHorizontalSpacing(12)
+        self.recent.setVerticalSpacing(2)
+        self.recent.setColumnStretch(1, 1)
+        self.recent_rows: list[tuple[QLabel, QLabel]] = []
+        inside.addWidget(self.title)
+        for label in (self.heat, self.taken, self.missed):
+            label.setWordWrap(True)
+            inside.addWidget(label)
+        inside.addLayout(self.recent)
+        inside.addStretch()
+        self.hint = QLabel()
+        self.hint.setProperty("role", "muted")
+        self.hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)  # level with the chart's frame beside it
+        layout.addWidget(self.box)
+        layout.addWidget(self.hint)
+        layout.addStretch()
+
+    def set_summary(self, summary: TimerSummary, hint: str, today: date) -> bool:
+        """Show these figures (or the hint when there are none); True if anything shows."""
+        self.box.setVisible(not summary.empty)
+        self.hint.setText(hint)
+        self.hint.setVisible(summary.empty and bool(hint))
+        shown = not summary.empty or bool(hint)
+        self.setVisible(shown)
+        # Beside the chart there is room for a short line: how many stopped early is a tip.
+        self.heat.setText(f"Heat: {summary.heat_brief}")
+        self.heat.setToolTip(f"Heat: {summary.heat_text}")
+        self.taken.setText(f"Breaks taken: {summary.breaks_taken}"
+                           + (f" ({summary.breaks_natural} natural)"
+                              if summary.breaks_natural else ""))
+        self.missed.setText(f"Skipped: {summary.breaks_skipped} · "
+                            f"postponed: {summary.breaks_postponed}")
+        self._list(list(reversed(summary.events[-RECENT_TIMER_EVENTS:])), today)
+        return shown
+
+    def _list(self, events: list[TimerEvent], today: date) -> None:
+        """The most recent first: when, then what happened."""
+        while len(self.recent_rows) < len(events):  # labels are kept and reused
+            when = QLabel()
+            when.setProperty("role", "muted")
+            when.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            what = QLabel()
+            what.setWordWrap(True)
+            row = len(self.recent_rows)
+            self.recent.addWidget(when, row, 0)
+            self.recent.addWidget(what, row, 1)
+            self.recent_rows.append((when, what))
+        for n, (when, what) in enumerate(self.recent_rows):
+            event = events[n] if n < len(events) else None
+            when.setText(_brief_time(event.at, today) if event else "")
+            what.setText(export.timer_line(event) if event else "")
+            when.setVisible(event is not None)
+            what.setVisible(event is not None)
+
+    def column_width(self) -> int:
+        """Beside the chart: a typical event on one line (longer ones wrap), and no wider, so
+        the chart keeps room for its legend."""
+        metrics = self.fontMetrics()
+        return (metrics.horizontalAdvance("25 Nov 18:55") + 12
+                + metrics.horizontalAdvance("Movement break · taken") + 32 + 4)
+
+    def texts(self) -> list[str]:
+        """Everything the box says, line by line (for tests and screen readers)."""
+        if self.box.isHidden():
+            return [self.hint.text()] if self.hint.text() else []
+        return [self.title.text(), self.heat.text(), self.taken.text(), self.missed.text(),
+                *self.recent_texts()]
+
+    def recent_texts(self) -> list[str]:
+        """The listed events as 'when: what'."""
+        return [f"{when.text()}: {what.text()}" for when, what in self.recent_rows
+                if what.text()]
+
+
+def _brief_time(moment: datetime, today: date) -> str:
+    """'25 Nov 15:56'; the year only when it is not this year's."""
+    at = moment.astimezone()
+    return f"{export.day_text(at.date(), year=at.year != today.year)} {at:%H:%M}"
+
+
 # --- editing --------------------------------------------------------------------------------
 
 class EditSessionDialog(QDialog):
@@ -615,15 +725,20 @@ class HistoryPage(QWidget):
 
     def __init__(self, records: SessionRecords | None, safety: SafetyRecords | None,
                  library_titles: Mapping[str, str], *,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = date.today,
+                 timers: TimerRecords | None = None) -> None:
         super().__init__()
         self.records = records
         self.safety = safety
+        self.timers = timers
         self.titles = library_titles
         self._today = today
         self.dialog: QWidget | None = None  # the dialog on screen (tests answer it)
         self.progress: ExportProgress | None = None  # the last export's progress
         self._build_header()
+        # One view, moved to wherever it shows: beside the chart, or under the empty state
+        # (someone who only uses heat or the break reminders still sees them).
+        self.timer_view = TimerSummaryView()
         self.stack = QStackedWidget()
         self.unavailable = self._build_unavailable()
         self.empty = self._build_empty()
@@ -646,7 +761,8 @@ class HistoryPage(QWidget):
         title.setProperty("role", "h1")
         self.period = QComboBox()
         self.period.setAccessibleName("Show sessions from")
-        self.period.setToolTip("Which sessions the chart, the table and the exports show")
+        self.period.setToolTip("Which days the chart, the table, heat and breaks, and the "
+                               "exports show")
         for period in PERIODS:
             self.period.addItem(period.label, period.days)
         self.period.setCurrentIndex(DEFAULT_PERIOD)
@@ -716,7 +832,12 @@ class HistoryPage(QWidget):
             row.addWidget(self.empty_start)
             row.addStretch()
             layout.addLayout(row)
-        return _centred(box)
+        column = QWidget()
+        self.empty_column = QVBoxLayout(column)
+        self.empty_column.setContentsMargins(0, 0, 0, 0)
+        self.empty_column.setSpacing(16)
+        self.empty_column.addWidget(box)
+        return _centred(column)
 
     def _build_content(self, records: SessionRecords) -> QWidget:
         """Built the first time there is something to show, so an empty history never loads
@@ -783,7 +904,11 @@ class HistoryPage(QWidget):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
-        layout.addWidget(self.chart_view, 2)
+        # Heat and breaks stand beside the chart: below it, they would take the table's rows.
+        self.chart_row = QHBoxLayout()
+        self.chart_row.setSpacing(12)
+        self.chart_row.addWidget(self.chart_view, 1)
+        layout.addLayout(self.chart_row, 2)
         layout.addWidget(self.adherence)
         layout.addLayout(filters)
         layout.addWidget(self.table_stack, 3)
@@ -797,9 +922,11 @@ class HistoryPage(QWidget):
         if event.type() == QEvent.Type.PaletteChange and self.content is not None:
             self.chart.set_colours(theme.current())  # light and dark follow the system
 
-    def set_records(self, records: SessionRecords | None, safety: SafetyRecords | None) -> None:
-        """After the records were reopened or restored from a backup."""
-        self.records, self.safety = records, safety
+    def set_records(self, records: SessionRecords | None, safety: SafetyRecords | None,
+                    timers: TimerRecords | None = None) -> None:
+        """After the records were reopened or restored from a backup (`timers` from the same
+        database: without them, no heat and breaks show)."""
+        self.records, self.safety, self.timers = records, safety, timers
         if records is not None and self.model is not None:
             self.model.records = records
         self.refresh()
@@ -820,10 +947,15 @@ class HistoryPage(QWidget):
         except StoreError as exc:
             self._store_failed(exc)
             return
-        if not anything:  # nothing to export or to choose from yet
-            for widget in (self.csv_button, self.pdf_button, self.period):
-                widget.setEnabled(False)
+        if not anything:  # nothing to export yet; the period only for heat and breaks
+            self.csv_button.setEnabled(False)
+            self.pdf_button.setEnabled(False)
             self.stack.setCurrentWidget(self.empty)
+            try:
+                self.period.setEnabled(self._show_timers(self.empty_column, narrow=False))
+            except StoreError as exc:
+                self.period.setEnabled(False)
+                self._store_failed(exc)
             return
         if self.content is None:
             self.content = self._build_content(records)
@@ -832,9 +964,37 @@ class HistoryPage(QWidget):
             self.adherence.set_adherence(records.adherence(self._today()))
             first, _last = self.period_range()
             self.chart.set_data(export.chart_data(records.pain_series(first, None)))
+            self._show_timers(self.chart_row, narrow=True)
         except StoreError as exc:
             self._store_failed(exc)
         self.apply_filters()
+
+    def _show_timers(self, where: QBoxLayout, *, narrow: bool) -> bool:
+        """Heat and breaks of the period, moved into `where` first; True if anything shows.
+        `narrow`: a column beside the chart, as wide as a typical line. There a period without
+        any shows nothing (a hint would only take the chart's room); under the empty state it
+        says where the older ones are."""
+        if where.indexOf(self.timer_view) < 0:
+            where.addWidget(self.timer_view)  # it leaves the layout it was in
+            width = self.timer_view.column_width() if narrow else QWIDGETSIZE_MAX
+            self.timer_view.setMaximumWidth(width)
+            self.timer_view.setMinimumWidth(width if narrow else 0)
+        summary, hint = self.timer_summary(hint=not narrow)
+        return self.timer_view.set_summary(summary, hint, self._today())
+
+    def timer_summary(self, *, hint: bool = True) -> tuple[TimerSummary, str]:
+        """The period's heat and breaks, and (`hint`) a line when it has none but older days
+        do."""
+        if self.timers is None:
+            return TimerSummary(), ""
+        first, last = self.period_range()
+        summary = export.timer_summary_of(self.timers, first, last)
+        if not (hint and summary.empty and first is not None
+                and self.timers.events(None, first - timedelta(days=1))):
+            return summary, ""
+        return summary, (f"No heat sessions or breaks in the "
+                         f"{self.period.currentText().lower()}: choose All time above to see "
+                         "older ones.")
 
     def period_range(self) -> tuple[date | None, date | None]:
         """The local days the chosen period covers (None: open)."""
@@ -1013,7 +1173,8 @@ class HistoryPage(QWidget):
         first, last = self.period_range()
         progress = self.progress = ExportProgress(self, "Making your report…")
         try:
-            report = export.build_report(self.records, self.safety, first, last, self._today())
+            report = export.build_report(self.records, self.safety, first, last, self._today(),
+                                         timers=self.timers)
             progress.step(10)
             pages = write_pdf(report, path, progress.part(10, 100))
         except ExportCancelledError:

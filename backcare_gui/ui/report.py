@@ -1,6 +1,7 @@
 """The clinician report: an A4 PDF with real, searchable text (QTextDocuments drawn on a
 QPdfWriter), the pain chart as a picture, every session in a table whose header row starts
-each page it runs onto, what hurt, the red-flag answers, and a footer line on each page.
+each page it runs onto, what hurt, the red-flag answers, heat sessions and desk breaks, and a
+footer line on each page.
 
 Pages are filled here, not by Qt: Qt paginates line by line, so it can cut a table row in
 half at a page's foot (and its page-break flags move single cells, not rows). Each part is
@@ -45,6 +46,9 @@ DPI: Final = 300
 MARGINS_MM: Final = QMarginsF(16, 14, 16, 12)  # left, top, right, bottom
 TITLE: Final = "BackCare report"
 NOTE_CHARACTERS: Final = 400  # a longer note is shortened in print (the CSV has it all)
+# Desk breaks come many a day: past this many events only the most recent are listed (the
+# figures still count them all), so months of breaks do not become dozens of pages.
+TIMER_ROWS: Final = 100
 _CHART_URL: Final = QUrl("backcare:chart.png")
 _CHART_LOGICAL: Final = QSizeF(900, 330)  # the chart's layout size; drawn sharper than this
 _C: Final = theme.LIGHT  # paper is light, whatever the screen's colour scheme
@@ -183,7 +187,34 @@ def report_parts(report: Report, chart_width: int, chart_height: int) -> list[Pa
                             for f in r.red_flags]))
     else:
         parts.append(Text("<p>The red-flag questions were not answered in this period.</p>"))
+    parts.extend(timer_parts(r.timers))
     return parts
+
+
+def timer_parts(summary: export.TimerSummary) -> list[Part]:
+    """'Heat and breaks': the counts, then the events (the most recent TIMER_ROWS)."""
+    heading = Text(_heading("Heat and breaks"), True)
+    if summary.empty:
+        return [heading, Text("<p>No heat sessions or desk breaks were recorded in this "
+                              "period.</p>")]
+    listed = summary.events[-TIMER_ROWS:]
+    facts = [("Heat sessions", summary.heat_text), ("Desk breaks", summary.breaks_text)]
+    lines = [
+        "<table cellspacing='0' cellpadding='4'>",
+        *(f"<tr><td style='color: {_C.muted}; padding-right: 24px;'>{_e(name)}</td>"
+          f"<td><b>{_e(value)}</b></td></tr>" for name, value in facts),
+        "</table>",
+        f"<p style='color: {_C.muted};'>{_e(export.NATURAL_MEANING)}",
+    ]
+    if len(listed) < len(summary.events):
+        lines.append(_e(f" The {len(listed)} most recent of the {len(summary.events)} events "
+                        "are listed; the counts above include them all."))
+    lines.append("</p>")
+    table = Table(["Date", "What", "Outcome", "Min"], [22, 30, 36, 12],
+                  [[_e(export.local_short(e.at)), _e(export.timer_what(e)),
+                    _e(export.timer_outcome(e).capitalize()), _e(export.timer_minutes(e))]
+                   for e in listed])
+    return [heading, Text("".join(lines)), table]
 
 
 def _e(text: object) -> str:

@@ -1,6 +1,7 @@
 """`backcare history export` as a real process: the CSV (exact columns, quoting, local time
 with its offset, --from/--to, '-' for stdout), the PDF report (pages rendered with pdftoppm,
-text read back with pdftotext), no display needed, and the errors."""
+text read back with pdftotext, heat sessions and desk breaks included), no display needed, and
+the errors."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from backcare_gui.store import export
 from backcare_gui.store.db import Database
 from backcare_gui.store.records import SessionRecords
 from backcare_gui.store.safety import SafetyRecords
+from backcare_gui.store.timers import TimerRecords
 from tests.conftest import ROOT
 from tests.helpers.history_data import SHA, record_sessions
 from tests.helpers.prereq import require_commands
@@ -252,6 +254,51 @@ def test_pdf_to_stdout_and_limited_dates(home: Path, sixty: Database,
     target.write_bytes(result.stdout)
     text = _text(target)
     assert f"{export.day_text(day)} to {export.day_text(day)}" in text
+
+
+def test_pdf_report_has_heat_and_breaks(home: Path, sixty: Database, tmp_path: Path) -> None:
+    require_commands("pdftotext")
+    timers = TimerRecords(sixty)
+    now = datetime.now(UTC)
+    timers.record("heat", "completed", 900, "15 min", at=now - timedelta(days=2, hours=3))
+    timers.record("micro_break", "taken", 60, at=now - timedelta(days=2, hours=2))
+    timers.record("micro_break", "natural", 60, at=now - timedelta(days=2, hours=1))
+    timers.record("movement_break", "skipped", at=now - timedelta(hours=5))
+    timers.record("movement_break", "postponed", at=now - timedelta(hours=4))
+    timers.record("heat", "cancelled", 370, "stopped early", at=now - timedelta(hours=3))
+    timers.record("heat", "completed", 1200, "20 min", at=now - timedelta(days=40))
+
+    target = tmp_path / "report.pdf"
+    result = backcare("history", "export", "--pdf", str(target), home=home)
+    assert result.returncode == 0, result.stderr
+    text = _text(target)
+    assert "Heat and breaks" in text
+    assert "3 sessions, 41 min (1 stopped early)" in text
+    assert "2 taken (1 natural), 1 skipped, 1 postponed" in text
+    for words in ("Stand-up break", "Movement break", "Natural (away from the desk)",
+                  "Postponed", "Stopped early"):
+        assert words in text, words
+    with local_zone(CET):
+        started = export.local_short(now - timedelta(days=2, hours=3))
+    assert started in text  # the first heat session's row, in local time
+
+    # The days asked for: only the last 30, so not the heat session 40 days ago.
+    recent = tmp_path / "recent.pdf"
+    since = (date.today() - timedelta(days=29)).isoformat()
+    result = backcare("history", "export", "--pdf", str(recent), "--from", since, home=home)
+    assert result.returncode == 0, result.stderr
+    assert "2 sessions, 21 min (1 stopped early)" in _text(recent)
+
+
+def test_a_report_without_heat_or_breaks_says_so(home: Path, sixty: Database,
+                                                 tmp_path: Path) -> None:
+    require_commands("pdftotext")
+    target = tmp_path / "report.pdf"
+    result = backcare("history", "export", "--pdf", str(target), home=home)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(_text(target).split())
+    assert "Heat and breaks" in text
+    assert "No heat sessions or desk breaks were recorded in this period." in text
 
 
 def test_pdf_and_csv_in_one_go(home: Path, sixty: Database, tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """The History page as a person uses it, over a real SQLite file: a table that reads only what
-it shows, sorting and filtering by new queries, editing and deleting, the chart, the empty and
-unavailable states, and the export buttons."""
+it shows, sorting and filtering by new queries, editing and deleting, the chart, heat sessions
+and desk breaks, the empty and unavailable states, and the export buttons."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import io
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from backcare_gui.store import export
 from backcare_gui.store.db import Database, local_date
 from backcare_gui.store.records import HistoryFilter, SessionRecords, SessionRow
 from backcare_gui.store.safety import SafetyRecords
+from backcare_gui.store.timers import TimerRecords
 from backcare_gui.ui import theme
 from backcare_gui.ui.history import (
     CHANGE,
@@ -36,6 +37,7 @@ from backcare_gui.ui.history import (
 )
 from tests.conftest import ROOT
 from tests.helpers.history_data import SHA, bulk_sessions, now_utc, open_db, record_sessions
+from tests.helpers.prereq import require_commands
 from tests.helpers.records import Clock
 
 TITLES = {"morning-mobility": "Morning mobility", "desk-break": "Desk break"}
@@ -84,8 +86,8 @@ def safety(db: Database) -> SafetyRecords:
 
 
 def make_page(qtbot: QtBot, records: SessionRecords | None, safety: SafetyRecords | None,
-              period: int | None = None) -> HistoryPage:
-    page = HistoryPage(records, safety, TITLES)
+              period: int | None = None, timers: TimerRecords | None = None) -> HistoryPage:
+    page = HistoryPage(records, safety, TITLES, timers=timers)
     qtbot.addWidget(page)
     if period is not None:
         page.period.setCurrentIndex(period)
@@ -341,6 +343,170 @@ def test_adherence_strip_says_days_in_a_row_and_sessions_per_week(
     assert page.adherence.streak.text() == "3 days in a row"
     assert f"This week: {adherence.weeks[-1].sessions} session" in page.adherence.weekly.text()
     assert [n for _, n in page.adherence.bars.weeks] == [w.sessions for w in adherence.weeks]
+
+
+# --- heat and breaks ------------------------------------------------------------------------
+
+@pytest.fixture
+def timers(db: Database) -> TimerRecords:
+    return TimerRecords(db)
+
+
+def hours_ago(hours: float) -> datetime:
+    return now_utc() - timedelta(hours=hours)
+
+
+def record_timer_day(timers: TimerRecords) -> None:
+    """A working day of heat and breaks, the last of them an hour ago."""
+    timers.record("micro_break", "taken", 60, at=hours_ago(7))
+    timers.record("micro_break", "postponed", at=hours_ago(6))
+    timers.record("heat", "cancelled", 370, "stopped early", at=hours_ago(5))
+    timers.record("movement_break", "skipped", at=hours_ago(4))
+    timers.record("micro_break", "taken", 60, "postponed 1 times", at=hours_ago(3))
+    timers.record("micro_break", "natural", 60, at=hours_ago(2))
+    timers.record("heat", "completed", 900, "15 min", at=hours_ago(1))
+
+
+def set_period(page: HistoryPage, days: int | None) -> None:
+    page.period.setCurrentIndex([p.days for p in PERIODS].index(days))
+
+
+def test_heat_and_breaks_show_their_counts_and_the_latest(
+        qtbot: QtBot, db: Database, clock: Clock, records: CountingRecords,
+        timers: TimerRecords) -> None:
+    record_sessions(db, clock, 5, seed=15)
+    record_timer_day(timers)
+    page = make_page(qtbot, records, None, timers=timers)
+    view = page.timer_view
+    assert view.isVisible() and view.box.isVisible()
+    assert view.parent() is page.content  # beside the chart, the table keeps its rows
+    texts = view.texts()
+    assert texts[:4] == ["Heat and breaks", "Heat: 2 sessions, 21 min",
+                         "Breaks taken: 3 (1 natural)", "Skipped: 1 · postponed: 1"]
+    # The most recent first, in plain words, with their local time.
+    assert [t.split(": ", 1)[1] for t in texts[4:]] == [
+        "Heat 15 min · completed", "Natural break (away from the desk)",
+        "Stand-up break · taken"]
+    newest = timers.events()[-1].at.astimezone()
+    day = export.day_text(newest.date(), year=newest.year != date.today().year)
+    assert texts[4].startswith(f"{day} {newest:%H:%M}: ")
+    assert "1 stopped early" in view.heat.toolTip()
+
+    # A new event, then refresh() (as after any change): it is read again.
+    timers.record("movement_break", "skipped", at=hours_ago(0.5))
+    page.refresh()
+    assert view.texts()[3] == "Skipped: 2 · postponed: 1"
+    assert view.recent_texts()[0].endswith(": Movement break · skipped")
+
+
+def test_the_period_menu_chooses_the_heat_and_breaks_too(
+        qtbot: QtBot, db: Database, clock: Clock, records: CountingRecords,
+        timers: TimerRecords) -> None:
+    record_sessions(db, clock, 5, seed=16)
+    timers.record("heat", "completed", 600, at=hours_ago(24 * 10))
+    timers.record("micro_break", "skipped", at=hours_ago(24 * 200))
+    timers.record("movement_break", "taken", 300, at=hours_ago(24 * 500))
+    page = make_page(qtbot, records, None, timers=timers)
+    view = page.timer_view
+    assert view.texts()[1:4] == ["Heat: 1 session, 10 min", "Breaks taken: 0",
+                                 "Skipped: 1 · postponed: 0"]  # the last 12 months
+    set_period(page, 30)
+    assert view.texts()[1:4] == ["Heat: 1 session, 10 min", "Breaks taken: 0",
+                                 "Skipped: 0 · postponed: 0"]
+    assert len(view.recent_texts()) == 1
+    set_period(page, None)
+    assert view.texts()[2:4] == ["Breaks taken: 1", "Skipped: 1 · postponed: 0"]
+    assert [t.split(": ", 1)[1] for t in view.recent_texts()] == [
+        "Heat 10 min · completed", "Stand-up break · skipped", "Movement break · taken"]
+    oldest = timers.events()[0].at.astimezone().date()
+    assert view.recent_texts()[2].startswith(export.day_text(oldest) + " ")
+
+
+def test_a_period_without_heat_or_breaks_leaves_the_room_to_the_chart(
+        qtbot: QtBot, db: Database, clock: Clock, records: CountingRecords,
+        timers: TimerRecords) -> None:
+    record_sessions(db, clock, 5, seed=16)
+    timers.record("heat", "completed", 600, at=hours_ago(24 * 10))
+    later = date.today() + timedelta(days=40)  # the heat session is 50 days back by then
+    page = HistoryPage(records, None, TITLES, timers=timers, today=lambda: later)
+    qtbot.addWidget(page)
+    set_period(page, 30)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.stack.currentWidget() is page.content
+    assert page.timer_summary()[0].empty
+    assert not page.timer_view.isVisible()  # not even a hint beside the chart
+    set_period(page, 91)
+    assert page.timer_view.isVisible()
+
+
+def test_without_heat_or_breaks_there_is_no_box(qtbot: QtBot, db: Database, clock: Clock,
+                                                records: CountingRecords,
+                                                timers: TimerRecords) -> None:
+    record_sessions(db, clock, 5, seed=17)
+    for page in (make_page(qtbot, records, None, timers=timers),
+                 make_page(qtbot, records, None)):
+        assert page.stack.currentWidget() is page.content
+        assert not page.timer_view.isVisible()
+        assert page.timer_view.texts() == []
+
+
+def test_heat_and_breaks_show_before_any_session(qtbot: QtBot, records: CountingRecords,
+                                                 timers: TimerRecords) -> None:
+    timers.record("heat", "completed", 900, at=hours_ago(24 * 60))
+    page = make_page(qtbot, records, None, timers=timers)
+    assert page.stack.currentWidget() is page.empty
+    view = page.timer_view
+    assert view.isVisible() and view.texts()[1] == "Heat: 1 session, 15 min"
+    assert page.period.isEnabled()  # the period chooses them; nothing to export yet
+    assert not page.csv_button.isEnabled() and not page.pdf_button.isEnabled()
+    set_period(page, 30)  # older than the period: one line says where they are
+    assert not view.box.isVisible()
+    assert view.texts() == ["No heat sessions or breaks in the last 30 days: choose All time "
+                            "above to see older ones."]
+    set_period(page, None)
+    assert view.box.isVisible()
+
+
+def test_set_records_keeps_the_timers_in_step(qtbot: QtBot, db: Database, clock: Clock,
+                                              records: CountingRecords, timers: TimerRecords,
+                                              tmp_path: Path) -> None:
+    record_sessions(db, clock, 5, seed=18)
+    page = make_page(qtbot, records, None)
+    assert not page.timer_view.isVisible()
+    other = open_db(tmp_path / "restored", Clock(now_utc()))
+    try:
+        record_sessions(other, Clock(now_utc()), 3, seed=19)
+        restored = TimerRecords(other)
+        restored.record("micro_break", "taken", 60, at=hours_ago(2))
+        page.set_records(SessionRecords(other), SafetyRecords(other), restored)
+        assert page.timers is restored
+        assert page.timer_view.isVisible()
+        assert page.timer_view.texts()[2] == "Breaks taken: 1"
+        page.set_records(SessionRecords(other), SafetyRecords(other))
+        assert page.timers is None and not page.timer_view.isVisible()
+    finally:
+        other.close()
+
+
+def test_the_report_from_the_page_has_heat_and_breaks(
+        qtbot: QtBot, db: Database, clock: Clock, records: CountingRecords,
+        timers: TimerRecords, tmp_path: Path) -> None:
+    require_commands("pdftotext")
+    record_sessions(db, clock, 6, seed=20)
+    record_timer_day(timers)
+    timers.record("heat", "completed", 1200, at=hours_ago(24 * 40))  # before the period
+    page = make_page(qtbot, records, None, timers=timers)
+    set_period(page, 30)
+    target = tmp_path / "report.pdf"
+    assert page.export_pdf_to(target)
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], check=True,
+                          capture_output=True, text=True, timeout=120).stdout
+    assert "Heat and breaks" in text
+    assert "2 sessions, 21 min (1 stopped early)" in text  # not the older 20 minutes
+    assert "3 taken (1 natural), 1 skipped, 1 postponed" in text
+    assert "Stand-up break" in text and "Natural (away from the desk)" in text
+    assert "Movement break" in text and "Postponed" in text
 
 
 # --- empty, unavailable, failing ------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The CSV export and the report's figures (no Qt): exact columns, quoting, local time with its
-offset, date limits, the chart's lines, means, adherence, what hurt and the red-flag answers."""
+offset, date limits, the chart's lines, means, adherence, what hurt, the red-flag answers, and
+heat sessions and desk breaks."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from backcare_gui.store import export
 from backcare_gui.store.db import Database
 from backcare_gui.store.records import HistoryFilter, PainPoint, SessionRecords, SessionRow
 from backcare_gui.store.safety import SafetyRecords
+from backcare_gui.store.timers import Outcome, TimerEvent, TimerKind, TimerRecords
 from tests.conftest import ROOT
 from tests.helpers.history_data import record_sessions
 from tests.helpers.records import SHA, Clock, local, local_zone
@@ -326,3 +328,92 @@ def test_filter_and_export_agree(records: SessionRecords, clock: Clock) -> None:
     window = HistoryFilter(date_from=date(2026, 11, 21), date_to=date(2026, 11, 23))
     assert records.count(window) == len(export.session_rows(records, date(2026, 11, 21),
                                                             date(2026, 11, 23))) == 3
+
+
+# --- heat and breaks ------------------------------------------------------------------------
+
+def _event(kind: TimerKind, outcome: Outcome, seconds: float = 0.0) -> TimerEvent:
+    return TimerEvent(1, datetime(2026, 11, 25, 9, tzinfo=UTC), kind, outcome, seconds, "")
+
+
+@pytest.mark.parametrize(("kind", "outcome", "seconds", "line", "minutes"), [
+    ("micro_break", "taken", 60, "Stand-up break · taken", "1.0"),
+    ("micro_break", "natural", 60, "Natural break (away from the desk)", "1.0"),
+    ("micro_break", "postponed", 0, "Stand-up break · postponed", ""),
+    ("movement_break", "skipped", 0, "Movement break · skipped", ""),
+    ("movement_break", "natural", 300, "Natural movement break (away from the desk)", "5.0"),
+    ("heat", "completed", 900, "Heat 15 min · completed", "15"),
+    ("heat", "cancelled", 370, "Heat 6 min · stopped early", "6.2"),
+    ("heat", "cancelled", 12, "Heat under 1 min · stopped early", "0.2"),
+])
+def test_each_timer_event_in_plain_words(kind: TimerKind, outcome: Outcome, seconds: float,
+                                         line: str, minutes: str) -> None:
+    event = _event(kind, outcome, seconds)
+    assert export.timer_line(event) == line
+    assert export.timer_minutes(event) == minutes
+
+
+def test_timer_summary_counts_natural_breaks_as_taken() -> None:
+    events = [_event("heat", "completed", 900), _event("heat", "cancelled", 330),
+              _event("micro_break", "taken", 60), _event("micro_break", "natural", 60),
+              _event("movement_break", "natural", 300), _event("movement_break", "skipped"),
+              _event("micro_break", "postponed"), _event("micro_break", "postponed")]
+    summary = export.timer_summary(events)
+    assert (summary.heat_sessions, summary.heat_stopped, summary.heat_seconds) == (2, 1, 1230)
+    assert (summary.breaks_taken, summary.breaks_natural, summary.breaks_skipped,
+            summary.breaks_postponed) == (3, 2, 1, 2)
+    assert summary.heat_text == "2 sessions, 20 min (1 stopped early)"
+    assert summary.heat_brief == "2 sessions, 20 min"
+    assert summary.breaks_text == "3 taken (2 natural), 1 skipped, 2 postponed"
+    assert export.TimerSummary().empty
+    assert (export.TimerSummary().heat_text, export.TimerSummary().breaks_text) == ("none",
+                                                                                    "none")
+    only_heat = export.timer_summary([_event("heat", "completed", 600)])
+    assert (only_heat.heat_text, only_heat.breaks_text) == ("1 session, 10 min", "none")
+
+
+def test_report_heat_and_breaks_of_the_period(records: SessionRecords, db: Database,
+                                              clock: Clock) -> None:
+    timers = TimerRecords(db)
+    add(records, clock, local(2026, 11, 21, 9))
+    before = timers.record("heat", "completed", 900, "15 min", at=local(2026, 11, 19, 23, 59))
+    # 23:30 UTC on the 19th is already the 20th in Central Europe: inside the period.
+    first = timers.record("micro_break", "taken", 60,
+                          at=datetime(2026, 11, 19, 23, 30, tzinfo=UTC))
+    ids = [first,
+           timers.record("heat", "completed", 900, "15 min", at=local(2026, 11, 20, 8)),
+           timers.record("micro_break", "natural", 60, at=local(2026, 11, 20, 10)),
+           timers.record("movement_break", "postponed", at=local(2026, 11, 22, 11)),
+           timers.record("movement_break", "skipped", at=local(2026, 11, 22, 11, 10)),
+           timers.record("heat", "cancelled", 370, "stopped early",
+                         at=local(2026, 11, 24, 19))]
+    after = timers.record("micro_break", "skipped", at=local(2026, 11, 25, 0, 0))
+
+    report = export.build_report(records, None, date(2026, 11, 20), date(2026, 11, 24),
+                                 today=date(2026, 11, 25), timers=timers)
+    summary = report.timers
+    assert [e.id for e in summary.events] == ids
+    assert before not in ids and after not in ids
+    assert (summary.heat_sessions, summary.heat_stopped) == (2, 1)
+    assert summary.heat_seconds == pytest.approx(1270)
+    assert summary.heat_text == "2 sessions, 21 min (1 stopped early)"
+    assert summary.breaks_text == "2 taken (1 natural), 1 skipped, 1 postponed"
+    # The sessions' figures are what they were without the timers.
+    plain = export.build_report(records, None, date(2026, 11, 20), date(2026, 11, 24),
+                                today=date(2026, 11, 25))
+    assert plain.timers.empty
+    assert len(plain.sessions) == len(report.sessions) == 1
+
+
+def test_an_open_period_starts_at_the_first_timer_event(records: SessionRecords, db: Database,
+                                                        clock: Clock) -> None:
+    timers = TimerRecords(db)
+    timers.record("heat", "completed", 900, at=local(2026, 11, 2, 18))
+    add(records, clock, local(2026, 11, 10, 9))
+    report = export.build_report(records, None, today=date(2026, 11, 25), timers=timers)
+    assert report.period_text == "2 Nov 2026 to 25 Nov 2026"
+    assert report.timers.heat_sessions == 1
+    assert report.per_week_from == date(2026, 11, 10)  # exercise is counted from the first one
+    no_sessions = export.build_report(None, None, today=date(2026, 11, 25), timers=timers)
+    assert no_sessions.period_text == "2 Nov 2026 to 25 Nov 2026"
+    assert export.build_report(None, None, today=date(2026, 11, 25)).timers.empty
