@@ -58,12 +58,15 @@ class VoiceGuide:
         self.engine = engines[0]
         self.ready.set()
         loop = QEventLoop()
-        while True:
-            try:
-                text = self._queue.get(timeout=0.1)
-            except queue.Empty:
+        try:
+            while True:
+                try:
+                    text = self._queue.get(timeout=0.1)
+                except queue.Empty:
+                    loop.processEvents()
+                    continue
+                speech.say(text)
+                self.spoken.append(text)
                 loop.processEvents()
-                continue
-            speech.say(text)
-            self.spoken.append(text)
-            loop.processEvents()
+        except RuntimeError:  # Qt objects gone: the app is quitting; so does this thread
+            return
