@@ -21,27 +21,30 @@ from bench.common import figure, note
 BUSY_EVERY_MS = 100
 BUSY_FOR_S = 0.030
 
+# Durations are not multiples of the load's 100 ms period: with round durations every boundary
+# would fall at the same point of the load's cycle (all at the start of a busy block, or all
+# clear of it), and the figure would measure that alignment rather than the timer. These spread
+# the boundaries over the cycle, as a person's real, unsynchronised load would.
 ROUTINE = """\
 format: backcare-routine/1
 id: drift
 title: Drift probe
-prepare_seconds: 6.9
-rest_between_exercises: 2.5
+prepare_seconds: 6.93
+rest_between_exercises: 2.47
 exercises:
   - id: steps
     name: Steps
     reps: 3
-    steps: [{name: A, seconds: 2.2}, {name: B, seconds: 3.1}, {name: C, seconds: 1.7}]
-    rest_between_reps: 1.5
+    steps: [{name: A, seconds: 2.23}, {name: B, seconds: 3.11}, {name: C, seconds: 1.67}]
+    rest_between_reps: 1.51
   - id: holds
     name: Holds
-    hold: 3.3
+    hold: 3.29
     reps: 3
-    rest_between_reps: 1.2
+    rest_between_reps: 1.23
     sides: [left, right]
-    switch_seconds: 2
+    switch_seconds: 2.04
 """
-
 
 def run() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
