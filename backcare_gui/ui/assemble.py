@@ -19,8 +19,10 @@ from backcare_gui.trace import trace
 from backcare_gui.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from backcare_gui.store.diary import DiaryRecords
     from backcare_gui.store.timers import TimerRecords
     from backcare_gui.ui.data_page import DataPage
+    from backcare_gui.ui.diary import DiaryPage, SpasmLogDialog
     from backcare_gui.ui.history import HistoryPage
     from backcare_gui.ui.session_flow import SessionFlow
     from backcare_gui.ui.timer_shell import TimerShell
@@ -49,7 +51,10 @@ class Assembly:
         self.clock = SystemClock()
         self._timers: TimerShell | None = None
         self.history: HistoryPage | None = None
+        self.diary: DiaryPage | None = None
+        self.spasm_dialog: SpasmLogDialog | None = None
         window.add_page("History", "history", self._build_history)
+        window.add_page("Diary", "diary", self._build_diary)
         window.add_page("Timers", "timers", lambda: self.timers.build_page())
         window.add_page("Your data", "info", self._build_data_page)
         app = QApplication.instance()
@@ -66,7 +71,7 @@ class Assembly:
             sessions, safety = self.records()
             self._timers = TimerShell(self.window, self.library, self.settings, self.clock,
                                       (sessions, safety, self.timer_records()),
-                                      self.start_routine)
+                                      self.start_routine, log_spasm=self.log_spasm)
         return self._timers
 
     def _setting_changed(self, key: str, value: object) -> None:
@@ -131,6 +136,37 @@ class Assembly:
         page.start_requested.connect(lambda rid: self.start_routine(rid, False))
         return page
 
+    def _build_diary(self) -> DiaryPage:
+        from backcare_gui.ui.diary import DiaryPage
+
+        page = self.diary = DiaryPage(self.diary_records(), self._routine_titles())
+        return page
+
+    def log_spasm(self) -> None:
+        """The log dialog from anywhere (the tray, a shortcut): the quickest way in, without
+        opening the Diary section first."""
+        from backcare_gui.ui.diary import SpasmLogDialog
+
+        records = self.diary_records()
+        if records is None:
+            self._inform("Your diary", (self.problem or "Your records could not be opened.")
+                         + " The spasm cannot be logged until this is fixed.")
+            return
+        dialog = SpasmLogDialog(records, self._routine_titles(), self.window)
+        dialog.saved.connect(lambda _id: self.diary.refresh() if self.diary else None)
+        dialog.open()
+        dialog.raise_()
+        dialog.activateWindow()
+        self.spasm_dialog = dialog
+
+    def diary_records(self) -> DiaryRecords | None:
+        from backcare_gui.store.diary import DiaryRecords
+
+        return DiaryRecords(self.db) if self.db is not None else None
+
+    def _routine_titles(self) -> dict[str, str]:
+        return {r.id: r.title for r in self.library.routines}
+
     def _build_data_page(self) -> DataPage:
         from backcare_gui.ui.data_page import DataPage
 
@@ -171,6 +207,8 @@ class Assembly:
             self._flow.records, self._flow.safety = self.records()
         if self.history is not None:
             self.history.set_records(*self.records(), self.timer_records())
+        if self.diary is not None:
+            self.diary.set_records(self.diary_records())
 
     def tell_about_storage(self) -> None:
         """Once the window is up: a records file that could not be opened, or was damaged."""

@@ -34,7 +34,8 @@ class TimerShell(QObject):
     def __init__(self, window: MainWindow, library: Library, settings: Settings, clock: Clock,
                  records: tuple[SessionRecords | None, SafetyRecords | None,
                                 TimerRecords | None],
-                 start_routine: Callable[[str, bool], None]) -> None:
+                 start_routine: Callable[[str, bool], None], *,
+                 log_spasm: Callable[[], None] | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.settings = settings
@@ -58,6 +59,9 @@ class TimerShell(QObject):
             self.tray.break_requested.connect(self.take_break_now)
             self.tray.pause_requested.connect(self.service.pause_reminders)
             self.tray.resume_requested.connect(self.service.resume_reminders)
+            if log_spasm is not None:  # the diary exists: logging is one menu item away
+                self.tray.spasm_action.setVisible(True)
+                self.tray.spasm_requested.connect(log_spasm)
             self.tray.show()
             self.service.changed.connect(
                 lambda: self.tray.set_status(self.service.status_text()) if self.tray else None)
