@@ -57,6 +57,8 @@ class Assembly:
         window.add_page("Diary", "diary", self._build_diary)
         window.add_page("Timers", "timers", lambda: self.timers.build_page())
         window.add_page("Your data", "info", self._build_data_page)
+        self.spasm_button = window.add_nav_action("Log a spasm", "diary", "Ctrl+L",
+                                                  self.log_spasm)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.close)

@@ -415,7 +415,6 @@ class DiaryPage(QWidget):
         self.log_button.setProperty("primary", True)
         self.log_button.setMinimumSize(200, 56)
         self.log_button.setToolTip("Log a spasm (Ctrl+L)")
-        self.log_button.setShortcut("Ctrl+L")
         self.log_button.clicked.connect(self.log_spasm)
         header = QHBoxLayout()
         header.addWidget(heading)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -63,11 +64,20 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(lambda row: self.pages.setCurrentWidget(
             self.page_at(row)))
 
+        # the left column: the sections, and below them one-click actions (Log a spasm)
+        self.nav_column = QWidget()
+        self.nav_column.setObjectName("navColumn")
+        column = QVBoxLayout(self.nav_column)
+        column.setContentsMargins(0, 0, 0, 12)
+        column.addWidget(self.nav, 1)
+        self.nav_actions = QVBoxLayout()
+        self.nav_actions.setContentsMargins(12, 0, 12, 0)
+        column.addLayout(self.nav_actions)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.nav)
+        layout.addWidget(self.nav_column)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.resize(1180, 760)
@@ -119,14 +129,25 @@ class MainWindow(QMainWindow):
     def in_session(self) -> bool:
         return self._player is not None and self.pages.currentWidget() is self._player
 
+    def add_nav_action(self, text: str, icon: str, key: str, action: Callable[[], None],
+                       ) -> QPushButton:
+        """A one-click action under the sections, with its key in the tooltip."""
+        button = QPushButton(images.icon(icon), text)
+        button.setToolTip(f"{text} ({key})")
+        button.setAccessibleName(text)
+        button.clicked.connect(action)
+        self.nav_actions.addWidget(button)
+        QShortcut(QKeySequence(key), self, action)
+        return button
+
     def start_session(self, routine: Routine, from_exercise: int = 0) -> None:
-        self.nav.hide()
+        self.nav_column.hide()
         self.pages.setCurrentWidget(self.player)
         self.player.begin(routine, from_exercise)
 
     def leave_session(self) -> None:
         self.player.shutdown()
-        self.nav.show()
+        self.nav_column.show()
         self.show_page(self.library)
         self.library.cards.setFocus()
 

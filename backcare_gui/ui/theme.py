@@ -93,6 +93,7 @@ def stylesheet(c: Colours) -> str:
     QFrame[role="notice"] {{ background: {c.warning_soft}; border-radius: 8px; }}
     QLabel[role="notice"] {{ color: {c.text}; }}
     QListView#nav {{ background: {c.alt_base}; border: none; outline: none; }}
+    QWidget#navColumn {{ background: {c.alt_base}; }}
     QListView#nav::item {{ min-height: 44px; padding: 0 12px; border-radius: 8px; }}
     QListView#nav::item:selected {{ background: {c.primary}; color: #ffffff; }}
     QListView#cards {{ background: {c.window}; border: none; outline: none; }}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from backcare_gui.paths import AppPaths
@@ -109,5 +109,20 @@ def test_the_heat_alarm_shows_a_window_until_acknowledged(qtbot: QtBot, tmp_path
         ok = next(b for b in box.buttons() if b.text() == "I have taken it off")
         ok.click()
         assert heat.state.value == "done"
+    finally:
+        assembly.close()
+
+
+def test_log_a_spasm_is_one_click_from_the_main_window(qtbot: QtBot, tmp_path: Path) -> None:
+    from backcare_gui.ui.diary import SpasmLogDialog
+
+    window, assembly = assemble(qtbot, tmp_path / "home")
+    try:
+        QApplication.processEvents()  # new children are shown on the next turn
+        assert assembly.spasm_button.isVisible()
+        assert "Ctrl+L" in assembly.spasm_button.toolTip()
+        assembly.spasm_button.click()
+        dialogs = [w for w in window.findChildren(SpasmLogDialog) if w.isVisible()]
+        assert len(dialogs) == 1
     finally:
         assembly.close()
