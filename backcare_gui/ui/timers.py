@@ -12,7 +12,7 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -47,6 +47,7 @@ from backcare_gui.trace import trace
 
 log = logging.getLogger(__name__)
 
+REMINDER_GRACE_S = 3600  # a reminder missed by more than this (machine off) is not shown late
 RECORD_KIND = {BreakKind.MICRO: "micro_break", BreakKind.MOVEMENT: "movement_break"}
 
 
@@ -223,28 +224,42 @@ class TimerService(QObject):
 
     # -- the daily reminder --
 
+    def _reminder_days(self) -> set[int]:
+        return {WEEKDAYS.index(d) for d in str(self.settings.get("reminder.days")).split(",")}
+
+    def _reminder_at(self, day: date) -> float:
+        minute = _minutes(self.settings.get("reminder.time"))
+        return datetime(day.year, day.month, day.day, minute // 60, minute % 60) \
+            .astimezone().timestamp()
+
     def _reminder_wall(self) -> float | None:
         """When the next daily reminder is due (wall seconds), or None when it is off."""
         if not self.settings.get("reminder.enabled"):
             return None
-        now = datetime.fromtimestamp(self.clock.wall()).astimezone()
-        minute = _minutes(self.settings.get("reminder.time"))
-        days = {WEEKDAYS.index(d) for d in str(self.settings.get("reminder.days")).split(",")}
+        today = datetime.fromtimestamp(self.clock.wall()).astimezone().date()
+        days = self._reminder_days()
         for offset in range(8):
-            day = (now + timedelta(days=offset)).date()
-            if day.weekday() not in days:
-                continue
-            at = datetime(day.year, day.month, day.day, minute // 60, minute % 60).astimezone()
-            if at.timestamp() > self.clock.wall() and self._reminded_on != day.isoformat():
-                return at.timestamp()
+            day = today + timedelta(days=offset)
+            if day.weekday() in days and self._reminded_on != day.isoformat():
+                at = self._reminder_at(day)
+                if at >= self.clock.wall() or offset == 0:
+                    return at
         return None
 
     def _check_reminder(self) -> None:
-        when = self._reminder_wall()
-        if when is None or when - self.clock.wall() > 0.5:
+        if not self.settings.get("reminder.enabled"):
             return
-        today = datetime.fromtimestamp(self.clock.wall()).astimezone().date().isoformat()
-        self._reminded_on = today
+        now = self.clock.wall()
+        today = datetime.fromtimestamp(now).astimezone().date()
+        if today.weekday() not in self._reminder_days() \
+                or self._reminded_on == today.isoformat():
+            return
+        at = self._reminder_at(today)
+        if now < at:
+            return
+        self._reminded_on = today.isoformat()  # once a day, shown or not
+        if now >= at + REMINDER_GRACE_S:
+            return  # long gone (the computer was off or asleep): not hours late
         done = self.session_done_today() if self.session_done_today else False
         if not done:  # not repeated when a session was already recorded that day
             self.reminder_due.emit(str(self.settings.get("reminder.routine")))
@@ -265,7 +280,7 @@ class TimerService(QObject):
                      if d is not None]
         reminder = self._reminder_wall()
         if reminder is not None:
-            deadlines.append(now + round((reminder - self.clock.wall()) * 1e9))
+            deadlines.append(now + max(0, round((reminder - self.clock.wall()) * 1e9)))
         if deadlines:
             wait_ms = math.ceil((min(deadlines) - now) / 1_000_000)
             # QTimer counts in int milliseconds; far deadlines are re-armed when reached

@@ -218,3 +218,44 @@ def test_a_break_taken_while_reminders_are_off_is_timed_by_its_window(
     advance(service, 181)
     window._update()
     assert window.countdown.text() == "Well done"
+
+
+def test_daily_reminder_comes_at_its_time_unless_a_session_was_done(
+        qtbot: QtBot, settings: Settings, db: Database) -> None:
+    start = datetime(2026, 3, 11, 7, 55).astimezone()  # local time, whatever the zone
+    settings.set("reminder.enabled", True)
+    settings.set("reminder.time", "08:00")
+    settings.set("breaks.enabled", False)
+    service = TimerService(settings, FakeClock(wall=start.timestamp()), TimerRecords(db),
+                           UnknownIdle())
+    reminders: list[str] = []
+    service.reminder_due.connect(reminders.append)
+    advance(service, 4 * 60)
+    assert reminders == []
+    advance(service, 90)
+    assert reminders == ["morning-mobility"]
+    advance(service, 3600)
+    assert reminders == ["morning-mobility"]  # once a day
+
+    done = TimerService(settings, FakeClock(wall=start.timestamp()), TimerRecords(db),
+                        UnknownIdle())
+    done.session_done_today = lambda: True
+    quiet: list[str] = []
+    done.reminder_due.connect(quiet.append)
+    advance(done, 6 * 60)
+    assert quiet == []  # a session was already recorded today
+
+
+def test_a_reminder_long_missed_is_not_shown_late_and_does_not_spin(
+        qtbot: QtBot, settings: Settings, db: Database) -> None:
+    late = datetime(2026, 3, 11, 11, 0).astimezone()  # three hours after 08:00
+    settings.set("reminder.enabled", True)
+    settings.set("breaks.enabled", False)
+    service = TimerService(settings, FakeClock(wall=late.timestamp()), TimerRecords(db),
+                           UnknownIdle())
+    reminders: list[str] = []
+    service.reminder_due.connect(reminders.append)
+    service.poll()
+    assert reminders == []
+    # the next deadline is tomorrow's reminder, not "now" again
+    assert service._deadline.remainingTime() > 3600 * 1000
