@@ -28,28 +28,9 @@ from backcare_gui.core.diary import (
 from backcare_gui.store.db import Database, StoreError
 from backcare_gui.store.diary import CSV_COLUMNS, KEEP, DiaryRecords, Episode, csv_rows
 from tests.conftest import ROOT
-from tests.helpers.records import Clock, local, local_zone
+from tests.helpers.records import Clock, local
 
-# Far from UTC (+13 in March): a local day and its UTC day differ for half the hours.
-ZONE = "Pacific/Auckland"
-
-
-@pytest.fixture
-def zone() -> Iterator[None]:
-    with local_zone(ZONE):
-        yield
-
-
-@pytest.fixture
-def clock(zone: None) -> Clock:
-    return Clock(local(2026, 3, 10, 8, 30))
-
-
-@pytest.fixture
-def db(tmp_path: Path, clock: Clock) -> Iterator[Database]:
-    database = Database.open(tmp_path / "data" / "backcare.sqlite3", now=clock)
-    yield database
-    database.close()
+# zone, clock and db: tests/unit/conftest.py (Pacific/Auckland, far from UTC)
 
 
 @pytest.fixture

@@ -43,13 +43,6 @@ def clock(zone: None) -> Clock:
 
 
 @pytest.fixture
-def db(tmp_path: Path, clock: Clock) -> Iterator[Database]:
-    database = Database.open(tmp_path / "data" / "backcare.sqlite3", now=clock)
-    yield database
-    database.close()
-
-
-@pytest.fixture
 def records(db: Database) -> SessionRecords:
     return SessionRecords(db)
 

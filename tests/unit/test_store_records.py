@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -30,27 +30,9 @@ from tests.helpers.records import (
     local,
     local_zone,
 )
+from tests.unit.conftest import ZONE
 
-# Far from UTC (+13 in March): a local day and its UTC day differ for half the hours.
-ZONE = "Pacific/Auckland"
-
-
-@pytest.fixture
-def zone() -> Iterator[None]:
-    with local_zone(ZONE):
-        yield
-
-
-@pytest.fixture
-def clock(zone: None) -> Clock:
-    return Clock(local(2026, 3, 10, 8, 30))
-
-
-@pytest.fixture
-def db(tmp_path: Path, clock: Clock) -> Iterator[Database]:
-    database = Database.open(tmp_path / "data" / "backcare.sqlite3", now=clock)
-    yield database
-    database.close()
+# zone, clock and db: tests/unit/conftest.py (Pacific/Auckland, far from UTC)
 
 
 @pytest.fixture
