@@ -14,7 +14,7 @@ from pathlib import Path
 
 from backcare_gui import __version__, resources
 from backcare_gui.cli_diary import add_diary_parser
-from backcare_gui.cli_history import add_history_parser, parse_day_argument
+from backcare_gui.cli_history import add_export_command, add_history_parser
 from backcare_gui.paths import AppPaths
 
 
@@ -58,17 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(validate, in_subcommand=True)
     validate.add_argument("paths", nargs="+", metavar="PATH", type=Path,
                           help="a routine file, or a folder (every *.yaml / *.yml below it)")
-    timers = commands.add_parser("timers", help="heat sessions and desk breaks")
-    _add_global_options(timers, in_subcommand=True)
-    timer_commands = timers.add_subparsers(dest="timers_command", metavar="ACTION",
-                                           required=True)
-    timer_export = timer_commands.add_parser("export", help="write every timer event as CSV")
-    _add_global_options(timer_export, in_subcommand=True)
+    timer_export = add_export_command(
+        commands, lambda p: _add_global_options(p, in_subcommand=True), "timers",
+        "heat sessions and desk breaks", "write every timer event as CSV",
+        "Write every heat session and break as CSV, one row per event with a kind column; "
+        "'-' writes to standard output.")
     timer_export.add_argument("--csv", metavar="FILE", required=True,
                               help="the CSV file to write (- for standard output)")
-    timer_export.add_argument("--from", dest="date_from", metavar="DATE",
-                              type=parse_day_argument)
-    timer_export.add_argument("--to", dest="date_to", metavar="DATE", type=parse_day_argument)
 
     add_history_parser(commands, lambda p: _add_global_options(p, in_subcommand=True))
     add_diary_parser(commands, lambda p: _add_global_options(p, in_subcommand=True))

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from backcare_gui.cli_history import parse_day_argument
+from backcare_gui.cli_history import add_export_command
 from backcare_gui.paths import AppPaths
 
 PROG = "backcare diary export"
@@ -18,22 +18,14 @@ PROG = "backcare diary export"
 
 def add_diary_parser(commands: argparse._SubParsersAction,  # type: ignore[type-arg]
                      add_global: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add `diary export` to the command line; `add_global` adds the global options to each
-    new parser (they may stand before or after the subcommand)."""
-    diary = commands.add_parser("diary", help="export your spasm diary")
-    add_global(diary)
-    actions = diary.add_subparsers(dest="diary_command", metavar="ACTION", required=True)
-    exporting = actions.add_parser(
-        "export", help="write your spasm episodes as CSV",
-        description="Write your spasm diary as a CSV file, one row per episode; '-' writes "
-                    "to standard output.")
-    add_global(exporting)
+    """Add `diary export` to the command line."""
+    exporting = add_export_command(
+        commands, add_global, "diary", "export your spasm diary",
+        "write your spasm episodes as CSV",
+        "Write your spasm diary as a CSV file, one row per episode; '-' writes to standard "
+        "output.")
     exporting.add_argument("--csv", metavar="FILE", required=True,
                            help="one row per episode, UTF-8, with a header row ('-': stdout)")
-    exporting.add_argument("--from", dest="date_from", metavar="DATE", type=parse_day_argument,
-                           help="first day to include, YYYY-MM-DD (your local date)")
-    exporting.add_argument("--to", dest="date_to", metavar="DATE", type=parse_day_argument,
-                           help="last day to include, YYYY-MM-DD (inclusive)")
 
 
 def run_diary(args: argparse.Namespace, paths: AppPaths) -> int:

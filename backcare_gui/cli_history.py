@@ -21,27 +21,39 @@ if TYPE_CHECKING:
 PROG = "backcare history export"
 
 
+def add_export_command(commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+                       add_global: Callable[[argparse.ArgumentParser], None], group: str,
+                       group_help: str, export_help: str,
+                       description: str) -> argparse.ArgumentParser:
+    """`backcare GROUP export ... [--from DATE --to DATE]`, the shape every export shares;
+    returns the export parser for its --csv/--pdf options. `add_global` adds the global options
+    to each new parser (they may stand before or after the subcommand)."""
+    parser = commands.add_parser(group, help=group_help)
+    add_global(parser)
+    actions = parser.add_subparsers(dest=f"{group}_command", metavar="ACTION", required=True)
+    exporting = actions.add_parser("export", help=export_help, description=description)
+    add_global(exporting)
+    exporting.add_argument("--from", dest="date_from", metavar="DATE", type=parse_day_argument,
+                           help="first day to include, YYYY-MM-DD (your local date)")
+    exporting.add_argument("--to", dest="date_to", metavar="DATE", type=parse_day_argument,
+                           help="last day to include, YYYY-MM-DD (inclusive)")
+    assert isinstance(exporting, argparse.ArgumentParser)
+    return exporting
+
+
 def add_history_parser(commands: argparse._SubParsersAction,  # type: ignore[type-arg]
                        add_global: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add `history export` to the command line; `add_global` adds the global options to each
-    new parser (they may stand before or after the subcommand)."""
-    history = commands.add_parser("history", help="export your session records")
-    add_global(history)
-    actions = history.add_subparsers(dest="history_command", metavar="ACTION", required=True)
-    exporting = actions.add_parser(
-        "export", help="write your sessions as CSV and/or a PDF report for your clinician",
-        description="Write your sessions as a CSV file and/or a PDF report for your "
-                    "clinician. Give --csv, --pdf or both; '-' writes to standard output.")
-    add_global(exporting)
+    """Add `history export` to the command line."""
+    exporting = add_export_command(
+        commands, add_global, "history", "export your session records",
+        "write your sessions as CSV and/or a PDF report for your clinician",
+        "Write your sessions as a CSV file and/or a PDF report for your clinician. Give "
+        "--csv, --pdf or both; '-' writes to standard output.")
     exporting.add_argument("--csv", metavar="FILE",
                            help="one row per session, UTF-8, with a header row ('-': stdout)")
     exporting.add_argument("--pdf", metavar="FILE",
                            help="an A4 report: summary, chart, every session, heat and "
                                 "breaks ('-': stdout)")
-    exporting.add_argument("--from", dest="date_from", metavar="DATE", type=parse_day_argument,
-                           help="first day to include, YYYY-MM-DD (your local date)")
-    exporting.add_argument("--to", dest="date_to", metavar="DATE", type=parse_day_argument,
-                           help="last day to include, YYYY-MM-DD (inclusive)")
 
 
 def parse_day_argument(text: str) -> date:
