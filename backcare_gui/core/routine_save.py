@@ -1,0 +1,102 @@
+"""Where an edited routine is saved, and saving it: the YAML file and the person's own pictures.
+
+A new or customised routine gets a folder of its own in the user's routine folder
+(`<routines>/<id>/<id>.yaml`, pictures in `<routines>/<id>/images/`), so two routines' pictures
+never clash. An existing user routine is saved where it is.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from backcare_gui.core.atomic import write_text_atomic
+from backcare_gui.core.routine_draft import RoutineDraft, loses_comments, to_yaml
+
+PICTURES_FOLDER = "images"
+
+
+@dataclass(frozen=True, slots=True)
+class SaveTarget:
+    file: Path
+    # the file's text when the editor opened it; None for a routine not saved yet
+    original_text: str | None = None
+
+    @property
+    def folder(self) -> Path:
+        return self.file.parent
+
+    @property
+    def would_lose_comments(self) -> bool:
+        """Saving would drop comments someone wrote by hand: the editor asks first."""
+        return self.original_text is not None and loses_comments(self.original_text)
+
+
+def new_target(user_routines: Path, routine_id: str) -> SaveTarget:
+    """A fresh folder for a new routine (numbered if a folder of that name is already there)."""
+    folder, number = user_routines / routine_id, 1
+    while folder.exists():
+        number += 1
+        folder = user_routines / f"{routine_id}-{number}"
+    return SaveTarget(folder / f"{routine_id}.yaml")
+
+
+def existing_target(file: Path) -> SaveTarget:
+    try:
+        text: str | None = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    return SaveTarget(file, text)
+
+
+def picture_text(source: Path, taken: Iterable[str]) -> str:
+    """How a picture of the person's own is written in the routine: `images/<name>`, with a
+    name no other picture of this routine has."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", source.stem).strip("-").lower() or "picture"
+    suffix = source.suffix.lower()
+    used = set(taken)
+    candidate, number = f"{PICTURES_FOLDER}/{stem}{suffix}", 1
+    while candidate in used:
+        number += 1
+        candidate = f"{PICTURES_FOLDER}/{stem}-{number}{suffix}"
+    return candidate
+
+
+def draft_pictures(draft: RoutineDraft) -> Iterator[str]:
+    for exercise in draft.exercises:
+        if exercise.image:
+            yield exercise.image
+        if exercise.uses_steps:
+            yield from (step.image for step in exercise.steps if step.image)
+
+
+def save_draft(draft: RoutineDraft, target: SaveTarget, pending: Mapping[str, Path]) -> None:
+    """Copy the pictures picked since the last save (those still used), then write the YAML.
+
+    Pictures go first: a routine file on disk never names a picture that is not there yet.
+    Each file is written whole or not at all.
+    """
+    used = set(draft_pictures(draft))
+    for text, source in pending.items():
+        if text in used:
+            _copy_atomic(source, target.folder / text)
+    write_text_atomic(target.file, to_yaml(draft))
+
+
+def _copy_atomic(source: Path, destination: Path) -> None:
+    if source.resolve() == destination.resolve():
+        return
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{destination.name}-", dir=destination.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(source, name)
+        Path(name).replace(destination)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
