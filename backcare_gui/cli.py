@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="remove BackCare from the applications menu (Linux), then exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    routines = commands.add_parser("routines", help="list or check routine files")
+    routines = commands.add_parser("routines",
+                                   help="list, check, import or export routine files")
     _add_global_options(routines, in_subcommand=True)
     routine_commands = routines.add_subparsers(dest="routines_command", metavar="ACTION",
                                                required=True)
@@ -58,6 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(validate, in_subcommand=True)
     validate.add_argument("paths", nargs="+", metavar="PATH", type=Path,
                           help="a routine file, or a folder (every *.yaml / *.yml below it)")
+    importing = routine_commands.add_parser(
+        "import", help="add routines someone shared: a routine file, a folder or a .zip")
+    _add_global_options(importing, in_subcommand=True)
+    importing.add_argument("path", metavar="PATH", type=Path,
+                           help="a routine file (.yaml/.yml), a folder of them, or a .zip made "
+                                "by `backcare routines export`")
+    importing.add_argument("--replace", action="store_true",
+                           help="replace your own routines that have the same id")
+    exporting = routine_commands.add_parser(
+        "export", help="write a routine and its own pictures to a .zip to share")
+    _add_global_options(exporting, in_subcommand=True)
+    exporting.add_argument("routine_id", metavar="ID", help="the routine's id (see `list`)")
+    exporting.add_argument("target", metavar="FILE.zip", type=Path, help="the .zip to write")
     timer_export = add_export_command(
         commands, lambda p: _add_global_options(p, in_subcommand=True), "timers",
         "heat sessions and desk breaks", "write every timer event as CSV",
@@ -90,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "routines":
         if args.routines_command == "list":
             return list_routines(paths, as_json=args.json)
+        if args.routines_command == "import":
+            return import_routines(paths, args.path, replace=args.replace)
+        if args.routines_command == "export":
+            return export_shared_routine(paths, args.routine_id, args.target)
         return validate_paths(args.paths)
     if args.command == "history":
         from backcare_gui.cli_history import run_history
@@ -160,6 +178,59 @@ def validate_paths(targets: Sequence[Path]) -> int:
     if missing:
         return 2
     return 1 if problems else 0
+
+
+def import_routines(paths: AppPaths, source: Path, *, replace: bool) -> int:
+    import tempfile
+
+    from backcare_gui.core.routine_share import ShareError, apply_import, prepare_import
+
+    library = resources.load_app_library(paths.routines)
+    try:
+        with tempfile.TemporaryDirectory(prefix="backcare-import-") as work:
+            plans = prepare_import(source, paths.routines, library, Path(work))
+            clashes = [p for p in plans if p.replaces is not None]
+            if clashes and not replace:  # asked before anything is written
+                for plan in clashes:
+                    old = plan.replaces
+                    assert old is not None
+                    print(f"backcare: error: you already have a routine {old.id!r} "
+                          f"({old.title}) in {old.path}; to replace it, run the import again "
+                          "with --replace", file=sys.stderr)
+                print("Nothing was imported.", file=sys.stderr)
+                return 1
+            for plan in plans:
+                written = apply_import(plan, replace=replace)
+                print(f"Imported {plan.routine.id} ({plan.routine.title}) to {written}")
+                note = plan.note()
+                if note:
+                    print(f"  {note}")
+    except ShareError as exc:
+        print(f"backcare: error: {exc.message}", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    return 0
+
+
+def export_shared_routine(paths: AppPaths, routine_id: str, target: Path) -> int:
+    from backcare_gui.core.routine_share import ShareError, export_routine, own_pictures
+
+    library = resources.load_app_library(paths.routines)
+    routine = library.get(routine_id)
+    if routine is None:  # the same words as --start's
+        known = ", ".join(r.id for r in library.routines)
+        print(f"backcare: error: there is no routine with the id {routine_id!r} "
+              f"(known: {known}; see `backcare routines list`)", file=sys.stderr)
+        return 1
+    try:
+        written = export_routine(routine, target)
+        count = len(own_pictures(routine))
+    except ShareError as exc:
+        print(f"backcare: error: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"Exported {routine.id} to {written} ({count} picture{'' if count == 1 else 's'})")
+    return 0
 
 
 def desktop_entry(*, install: bool, data_dir: Path | None) -> int:

@@ -1,5 +1,6 @@
 """Render the README's screenshots offscreen: docs/library.png, docs/library-dark.png,
-docs/player.png, docs/player-rest.png, docs/settings.png and docs/library-200.png (200 %).
+docs/player.png, docs/player-rest.png, docs/settings.png, docs/editor.png,
+docs/editor-problem.png and docs/library-200.png (200 %).
 
 Usage: .venv/bin/python scripts/screenshots.py
 """
@@ -64,6 +65,7 @@ def shoot(scale: str) -> None:
     window.open_section("Settings")
     grab(window, "settings.png")
     shoot_timers(grab, settings)
+    shoot_editor(grab, window, home)
     window.show_page(window.library)
     routine = window.library.detail.routine
     assert routine is not None
@@ -81,6 +83,31 @@ def shoot(scale: str) -> None:
     grab(window, "player-rest.png")
     theme.apply(app, dark=True)
     grab(window, "player-dark.png")
+
+
+def shoot_editor(grab: Callable[[QWidget, str], None], window: QWidget, home: Path) -> None:
+    """The editor on a customised Morning mobility: one hold made longer, then a problem."""
+    from dataclasses import replace
+
+    from backcare_gui import resources
+    from backcare_gui.ui.routine_actions import RoutineActions
+
+    library = resources.load_app_library(home / "routines")
+    actions = RoutineActions(window, home / "routines", lambda: library, lambda _id: None,
+                             lambda _r: None)
+    routine = library.get("morning-mobility")
+    assert routine is not None
+    editor = actions.edit(routine)
+    editor.resize(1280, 860)
+    editor.exercise_list.setCurrentRow(1)
+    editor.hold_box.setValue(8)
+    grab(editor, "editor.png")
+    exercise = editor.draft.exercises[1]
+    editor.edit(editor.draft.with_exercise(1, replace(exercise, name="")), "Clear the name")
+    grab(editor, "editor-problem.png")
+    editor.stack.setClean()
+    editor._never_saved = False  # a picture, not a person: nothing to ask about
+    editor.close()
 
 
 def shoot_timers(grab: Callable[[QWidget, str], None], settings: Settings) -> None:

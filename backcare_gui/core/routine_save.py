@@ -7,15 +7,12 @@ never clash. An existing user routine is saved where it is.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from backcare_gui.core.atomic import write_text_atomic
+from backcare_gui.core.atomic import copy_atomic, write_text_atomic
 from backcare_gui.core.routine_draft import RoutineDraft, loses_comments, to_yaml
 
 PICTURES_FOLDER = "images"
@@ -84,19 +81,7 @@ def save_draft(draft: RoutineDraft, target: SaveTarget, pending: Mapping[str, Pa
     used = set(draft_pictures(draft))
     for text, source in pending.items():
         if text in used:
-            _copy_atomic(source, target.folder / text)
+            destination = target.folder / text
+            if source.resolve() != destination.resolve():
+                copy_atomic(source, destination)
     write_text_atomic(target.file, to_yaml(draft))
-
-
-def _copy_atomic(source: Path, destination: Path) -> None:
-    if source.resolve() == destination.resolve():
-        return
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{destination.name}-", dir=destination.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(source, name)
-        Path(name).replace(destination)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise

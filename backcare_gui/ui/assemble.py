@@ -19,11 +19,13 @@ from backcare_gui.trace import trace
 from backcare_gui.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from backcare_gui.core.routine import Routine
     from backcare_gui.store.diary import DiaryRecords
     from backcare_gui.store.timers import TimerRecords
     from backcare_gui.ui.data_page import DataPage
     from backcare_gui.ui.diary import DiaryPage, SpasmLogDialog
     from backcare_gui.ui.history import HistoryPage
+    from backcare_gui.ui.routine_actions import RoutineActions
     from backcare_gui.ui.session_flow import SessionFlow
     from backcare_gui.ui.timer_shell import TimerShell
 
@@ -57,6 +59,14 @@ class Assembly:
         window.add_page("Diary", "diary", self._build_diary)
         window.add_page("Timers", "timers", lambda: self.timers.build_page())
         window.add_page("Your data", "info", self._build_data_page)
+        self._routine_actions: RoutineActions | None = None
+        library_page = window.library
+        library_page.new_requested.connect(lambda: self.routine_actions.new())
+        library_page.import_requested.connect(lambda: self.routine_actions.ask_import())
+        library_page.detail.edit_requested.connect(lambda r: self.routine_actions.edit(r))
+        library_page.detail.export_requested.connect(lambda r: self.routine_actions.export(r))
+        window.close_guard = lambda: self._routine_actions is None \
+            or self._routine_actions.close_all()
         self.spasm_button = window.add_nav_action("Log a spasm", "diary", "Ctrl+L",
                                                   self.log_spasm)
         app = QApplication.instance()
@@ -75,6 +85,40 @@ class Assembly:
                                       (sessions, safety, self.timer_records()),
                                       self.start_routine, log_spasm=self.log_spasm)
         return self._timers
+
+    @property
+    def routine_actions(self) -> RoutineActions:
+        """The routine editor, import and export: built when first used."""
+        if self._routine_actions is None:
+            from backcare_gui.ui.routine_actions import RoutineActions
+
+            self._routine_actions = RoutineActions(self.window, self.paths.routines,
+                                                   lambda: self.library, self.reload_library,
+                                                   self.try_routine)
+        return self._routine_actions
+
+    def reload_library(self, select: str | None = None) -> None:
+        """Read the routines again (one was saved or imported) and show the new ones
+        everywhere they are offered."""
+        self.library = resources.load_app_library(self.paths.routines)
+        self.window.library.set_library(self.library)
+        if self._flow is not None:
+            self._flow.library = self.library
+        if self._timers is not None and self._timers.tray is not None:
+            self._timers.tray.set_library(self.library)
+        if select is not None:
+            self.window.library.select(select)
+
+    def try_routine(self, routine: Routine) -> None:
+        """The editor's "Try it": the routine in the player, nothing recorded."""
+        if self.window.in_session:
+            self._inform("Try it", "A session is running in the BackCare window. Stop it "
+                         "first, then try your routine.")
+            return
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+        self.flow.preview(routine)
 
     def _setting_changed(self, key: str, value: object) -> None:
         if key != "app.autostart":

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
     Signal,
+    SignalInstance,
 )
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from backcare_gui.core.library import Library
-from backcare_gui.core.routine import Level, Routine, iter_images
+from backcare_gui.core.routine import Level, Origin, Routine, iter_images
 from backcare_gui.core.timeline import total_ms
 from backcare_gui.core.wording import dose_text, duration_text
 from backcare_gui.ui import theme
@@ -213,6 +214,8 @@ class RoutineDetail(QScrollArea):
     """Everything about one routine, and the big Start button."""
 
     start_requested = Signal(object)  # Routine
+    edit_requested = Signal(object)  # Routine: edit it (the person's own) or customise a copy
+    export_requested = Signal(object)  # Routine
 
     def __init__(self, pictures: PictureCache) -> None:
         super().__init__()
@@ -237,6 +240,11 @@ class RoutineDetail(QScrollArea):
         self.start.setProperty("primary", True)
         self.start.setAccessibleName("Start this routine")
         self.start.clicked.connect(self._start)
+        self.edit = QPushButton("Customise")
+        self.edit.clicked.connect(lambda: self._emit(self.edit_requested))
+        self.export = QPushButton("Export…")
+        self.export.setToolTip("Save this routine as a .zip with its pictures, to share it")
+        self.export.clicked.connect(lambda: self._emit(self.export_requested))
         self.cautions = QFrame()
         self.cautions.setProperty("role", "soft")
         cautions_layout = QVBoxLayout(self.cautions)
@@ -255,6 +263,8 @@ class RoutineDetail(QScrollArea):
         start_row = QHBoxLayout()
         start_row.addWidget(self.start)
         start_row.addStretch()
+        start_row.addWidget(self.edit)
+        start_row.addWidget(self.export)
         self._layout.addLayout(start_row)
         self._layout.addWidget(self.cautions)
         heading = QLabel("Exercises")
@@ -277,8 +287,11 @@ class RoutineDetail(QScrollArea):
         self.start.setToolTip("Start this routine (Enter)" if available else why_not)
 
     def _start(self) -> None:
+        self._emit(self.start_requested)
+
+    def _emit(self, signal: SignalInstance) -> None:
         if self._routine is not None:
-            self.start_requested.emit(self._routine)
+            signal.emit(self._routine)
 
     def show_routine(self, routine: Routine | None) -> None:
         self._routine = routine
@@ -292,6 +305,12 @@ class RoutineDetail(QScrollArea):
         if routine is None:
             return
         self.title.setText(routine.title)
+        own = routine.origin is Origin.USER
+        self.edit.setText("Edit" if own else "Customise")
+        self.edit.setToolTip("Change this routine of yours" if own else
+                             "Make your own copy of this routine to change (BackCare's own "
+                             "routines stay as they are)")
+        self.edit.setAccessibleName(f"{self.edit.text()} {routine.title}")
         parts = [routine.level.value.capitalize() if routine.level else "Any level",
                  duration_text(total_ms(routine))]
         if routine.equipment:
@@ -369,6 +388,8 @@ class ProblemsNotice(QFrame):
 
 class LibraryPage(QWidget):
     start_requested = Signal(object)  # Routine
+    new_requested = Signal()
+    import_requested = Signal()
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -411,10 +432,19 @@ class LibraryPage(QWidget):
         self.filter.rowsRemoved.connect(self._update_empty)
         self.filter.modelReset.connect(self._update_empty)
 
+        self.new_button = QPushButton("New routine")
+        self.new_button.setToolTip("Make a routine of your own, step by step")
+        self.new_button.clicked.connect(self.new_requested)
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Add a routine someone shared with you (a .zip, a "
+                                      "routine file or a folder)")
+        self.import_button.clicked.connect(self.import_requested)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.level)
         top.addWidget(self.tag)
+        top.addWidget(self.new_button)
+        top.addWidget(self.import_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -434,7 +464,9 @@ class LibraryPage(QWidget):
         layout.addWidget(splitter, 1)
         self.setTabOrder(self.search, self.level)
         self.setTabOrder(self.level, self.tag)
-        self.setTabOrder(self.tag, self.cards)
+        self.setTabOrder(self.tag, self.new_button)
+        self.setTabOrder(self.new_button, self.import_button)
+        self.setTabOrder(self.import_button, self.cards)
         self.setTabOrder(self.cards, self.detail.start)
         self.set_library(library)
 
@@ -470,7 +502,7 @@ class LibraryPage(QWidget):
         empty = self.filter.rowCount() == 0
         self.empty.setVisible(empty)
         if self.model.rowCount() == 0:
-            self.empty.setText("There are no routines yet. Add routine files to your "
-                               "routines folder, then reopen BackCare.")
+            self.empty.setText("There are no routines yet. Make one with New routine, or "
+                               "import one someone shared with you.")
         if empty:
             self.detail.show_routine(None)

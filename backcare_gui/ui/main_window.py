@@ -48,6 +48,8 @@ class MainWindow(QMainWindow):
         # what closing does: "quit", "hide" (to the tray) or "ask" (timers are running and
         # there is no tray to keep them in)
         self.close_policy: Callable[[], str] = lambda: "quit"
+        # before quitting: may other windows (an editor with unsaved changes) close?
+        self.close_guard: Callable[[], bool] = lambda: True
         self._told_about_tray = False
         self.setWindowTitle("BackCare")
         self.setWindowIcon(images.app_icon())
@@ -195,6 +197,9 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 self.showMinimized()
                 return
+        if not self.close_guard():
+            event.ignore()  # an editor asks about its changes first
+            return
         super().closeEvent(event)
         app = QApplication.instance()
         if app is not None:

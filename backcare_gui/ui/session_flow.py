@@ -52,6 +52,7 @@ class SessionFlow(QObject):
         self._resumed_from: int | None = None
         self._store_warned = False
         self.quiet = False
+        self.previewing = False  # a "try it" run from the editor: nothing is recorded
         self.dialog: QDialog | QMessageBox | None = None  # the step on screen (tests read it)
         window.player_created.connect(self._attach)
         if window.has_player:
@@ -74,6 +75,7 @@ class SessionFlow(QObject):
         self.routine = routine
         self._resumed_from = None
         self.quiet = quiet
+        self.previewing = False
         if quiet:
             self._rated(None)
             return
@@ -84,11 +86,21 @@ class SessionFlow(QObject):
         dialog.accepted.connect(lambda: self._rated(dialog.rating()))
         self._show(dialog)
 
+    def preview(self, routine: Routine) -> None:
+        """Run a routine from the editor as it is: no ratings, no safety questions, and no
+        record (it is a try-out, and it may not even be saved yet)."""
+        if self.window.in_session:
+            return
+        self.routine, self.session_id, self.before = routine, None, None
+        self.previewing, self.quiet = True, True
+        self.window.start_session(routine)
+
     def resume(self, row: SessionRow) -> None:
         """Continue an interrupted session from the exercise where it stopped."""
         routine = self.library.get(row.routine_id)
         if routine is None:
             return
+        self.previewing = False
         self.routine = routine
         self._resumed_from = row.id
         self.before = Rating(row.pain_before, row.locations, row.note) \
@@ -166,6 +178,9 @@ class SessionFlow(QObject):
     # -- after --
 
     def _session_ended(self, routine: Routine, state: SessionState, active: float) -> None:
+        if self.previewing:
+            self.previewing = False
+            return
         session_id = self.session_id
         status: FinishStatus
         if state is SessionState.FINISHED:

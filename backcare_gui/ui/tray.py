@@ -34,9 +34,8 @@ class Tray(QObject):
         self.icon = QSystemTrayIcon(images.icon("tray"), self)
         self.icon.setToolTip("BackCare")
         self.menu = QMenu()
-        routines = self.menu.addMenu("Start a routine")
-        for routine in library.routines:
-            add_action(routines, routine.title, partial(self.routine_requested.emit, routine.id))
+        self.routines_menu = self.menu.addMenu("Start a routine")
+        self.set_library(library)
         add_action(self.menu, "Heat timer…", self.heat_requested.emit)
         add_action(self.menu, "Take a break now", self.break_requested.emit)
         pause = self.menu.addMenu("Pause reminders")
@@ -50,6 +49,13 @@ class Tray(QObject):
         add_action(self.menu, "Quit", self.quit_requested.emit)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
+
+    def set_library(self, library: Library) -> None:
+        """The routines to start from the menu (again when the person saves or imports one)."""
+        self.routines_menu.clear()
+        for routine in library.routines:
+            add_action(self.routines_menu, routine.title,
+                       partial(self.routine_requested.emit, routine.id))
 
     @staticmethod
     def available() -> bool:

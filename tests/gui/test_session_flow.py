@@ -193,3 +193,20 @@ def test_interrupted_session_of_today_is_offered_and_resumed(
     newest = records.export_rows()[-1]
     assert newest.resumed_from == old and newest.pain_before == 6
     assert records.resumable(date.today()) is None  # offered once
+
+
+def test_trying_a_routine_from_the_editor_records_nothing_and_asks_nothing(
+        window: MainWindow, flow: SessionFlow, db: Database, clock: FakeClock,
+        library: Library) -> None:
+    routine = library.get("desk-break")
+    assert routine is not None
+    flow.preview(routine)
+    assert window.in_session and flow.dialog is None  # no rating, no safety questions
+    run_phases(window, clock, 3600)
+    window.player.done_button.click()
+    assert not window.in_session
+    assert SessionRecords(db).export_rows() == []
+    assert flow.dialog is None  # no "how is your back now?" after a try-out
+    start(window, "desk-break")  # a real session afterwards is recorded as ever
+    rate(flow, 3)
+    assert isinstance(flow.dialog, RedFlagsDialog)
