@@ -52,8 +52,8 @@ def add_history_parser(commands: argparse._SubParsersAction,  # type: ignore[typ
     exporting.add_argument("--csv", metavar="FILE",
                            help="one row per session, UTF-8, with a header row ('-': stdout)")
     exporting.add_argument("--pdf", metavar="FILE",
-                           help="an A4 report: summary, chart, every session, heat and "
-                                "breaks ('-': stdout)")
+                           help="an A4 report: summary, chart, spasm diary, every session, "
+                                "heat and breaks ('-': stdout)")
 
 
 def parse_day_argument(text: str) -> date:
@@ -85,6 +85,7 @@ def run_history(args: argparse.Namespace, paths: AppPaths) -> int:
         return _usage(f"--from {date_from} is after --to {date_to}")
 
     from backcare_gui.store.db import Database, StoreError
+    from backcare_gui.store.diary import DiaryRecords
     from backcare_gui.store.records import SessionRecords
     from backcare_gui.store.safety import SafetyRecords
     from backcare_gui.store.timers import TimerRecords
@@ -97,6 +98,7 @@ def run_history(args: argparse.Namespace, paths: AppPaths) -> int:
         records = SessionRecords(db) if db is not None else None
         safety = SafetyRecords(db) if db is not None else None
         timers = TimerRecords(db) if db is not None else None
+        diary = DiaryRecords(db) if db is not None else None
         rows = export.session_rows(records, date_from, date_to)
         if csv_target:
             export.save_csv(rows, csv_target)
@@ -104,7 +106,7 @@ def run_history(args: argparse.Namespace, paths: AppPaths) -> int:
                   f"{'stdout' if csv_target == '-' else csv_target}")
         if pdf_target:
             report = export.build_report(records, safety, date_from, date_to, rows=rows,
-                                         timers=timers)
+                                         timers=timers, diary=diary)
             pages = _write_pdf(report, pdf_target)
             _done(f"report of {len(rows)} session(s), {pages} page(s), written to "
                   f"{'stdout' if pdf_target == '-' else pdf_target}")

@@ -86,6 +86,17 @@ def duration_minutes(started_at: datetime, ended: datetime | None) -> int | None
     return round((ended - started_at).total_seconds() / 60)
 
 
+def duration_words(minutes: int | None) -> str:
+    """'45 minutes', '1 h 30 min', 'still going': the same words on the Diary page and in
+    the clinician report."""
+    if minutes is None:
+        return "still going"
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
 class EpisodeLike(Protocol):
     """What the statistics read of an episode (store.diary.Episode has it)."""
 

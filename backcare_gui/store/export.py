@@ -1,6 +1,6 @@
 """What leaves BackCare: the CSV export, and the figures of the clinician report (period,
-counts, adherence, mean pain, what hurt, red-flag answers, heat and breaks) shaped for any
-output.
+counts, adherence, mean pain, what hurt, red-flag answers, the spasm diary, heat and breaks)
+shaped for any output.
 
 No Qt here: the command line writes a CSV without starting Qt, and the same figures feed the
 History page and the PDF. Times are stored in UTC; everything here speaks the person's local
@@ -18,14 +18,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Final, TextIO
+from typing import TYPE_CHECKING, Final, TextIO
 
+from backcare_gui.core import diary as core_diary
 from backcare_gui.core import pain
 from backcare_gui.core.atomic import write_text_atomic
 from backcare_gui.store.db import local_date
 from backcare_gui.store.records import COUNTED, PainPoint, SessionRecords, SessionRow
 from backcare_gui.store.safety import HurtEvent, RedFlagRecord, SafetyRecords
 from backcare_gui.store.timers import TimerEvent, TimerRecords
+
+if TYPE_CHECKING:  # store.diary imports this module (local_iso): only its types here
+    from backcare_gui.store.diary import DiaryRecords, Episode
 
 # The CSV's columns, in order: a public contract (scripts read them by name).
 CSV_COLUMNS: Final = ("id", "started_at", "routine_id", "routine_title", "status",
@@ -221,15 +225,21 @@ class ChartData:
     after: tuple[tuple[datetime, float], ...]
     average: tuple[tuple[datetime, float], ...]  # pain before, mean of the 7 days up to each
     grouped: str  # "" (one point per session), or "day", "week", "month": one mean point each
+    # Spasm episodes as markers: (start, severity) on the same axes, oldest first. One still
+    # going stands at its start. Never grouped: they are few, and each one matters.
+    episodes: tuple[tuple[datetime, float], ...] = ()
 
     @property
     def empty(self) -> bool:
+        """No pain ratings (there may still be spasm episodes to show)."""
         return not (self.before or self.after)
 
 
-def chart_data(points: Sequence[PainPoint], max_points: int = CHART_MAX_POINTS) -> ChartData:
+def chart_data(points: Sequence[PainPoint], max_points: int = CHART_MAX_POINTS,
+               episodes: Iterable[core_diary.EpisodeLike] = ()) -> ChartData:
     """The chart's lines from `pain_series`: pain before and after over time, and the 7-day
-    moving average of pain before (how the back has been day to day, before any exercise)."""
+    moving average of pain before (how the back has been day to day, before any exercise);
+    `episodes` (the spasm diary's, of the same days) become markers at their severity."""
     raw_before = [(p.started_at, float(p.pain_before)) for p in points
                   if p.pain_before is not None]
     raw_after = [(p.started_at, float(p.pain_after)) for p in points if p.pain_after is not None]
@@ -238,8 +248,10 @@ def chart_data(points: Sequence[PainPoint], max_points: int = CHART_MAX_POINTS) 
         if max(len(before), len(after)) <= max_points:
             break
         before, after, grouped = _grouped(raw_before, unit), _grouped(raw_after, unit), unit
+    markers = sorted((e.started_at, float(e.severity)) for e in episodes)
     return ChartData(tuple(before), tuple(after),
-                     tuple(moving_average(raw_before, [t for t, _ in before])), grouped)
+                     tuple(moving_average(raw_before, [t for t, _ in before])), grouped,
+                     tuple(markers))
 
 
 def moving_average(values: Sequence[tuple[datetime, float]], at: Iterable[datetime],
@@ -388,6 +400,96 @@ def timer_minutes(event: TimerEvent) -> str:
     return minutes_text(event.seconds) if event.seconds > 0 else ""
 
 
+# --- the spasm diary ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DiarySummary:
+    """The spasm episodes of a period, oldest first, and their figures (core.diary's
+    statistics, so the Diary page and the report agree)."""
+
+    episodes: tuple[Episode, ...] = ()
+    per_week: float | None = None
+    per_week_from: date | None = None  # the first episode's day, or the period's first day
+    median_minutes: float | None = None  # of the episodes that have ended
+    median_severity: float | None = None
+    top_triggers: tuple[tuple[str, int], ...] = ()  # (code, episodes), most frequent first
+
+    @property
+    def empty(self) -> bool:
+        return not self.episodes
+
+    @property
+    def still_going(self) -> int:
+        return sum(1 for e in self.episodes if e.ended_at is None)
+
+    @property
+    def facts(self) -> list[tuple[str, str]]:
+        """The summary as (what, figure) lines: episodes, per week, median length and
+        severity, the most frequent triggers."""
+        count = len(self.episodes)
+        going = f" ({self.still_going} still going)" if self.still_going else ""
+        per_week = MISSING
+        if self.per_week is not None and self.per_week_from is not None:
+            per_week = f"{self.per_week:.1f} on average from {day_text(self.per_week_from)}"
+        ended = count - self.still_going
+        length = MISSING
+        if self.median_minutes is not None:
+            length = core_diary.duration_words(round(self.median_minutes))
+            if self.still_going:  # the median leaves those out: say so
+                length += (" (the one that has ended)" if ended == 1
+                           else f" (of the {ended} that have ended)")
+        severity = MISSING if self.median_severity is None else f"{self.median_severity:g}"
+        triggers = ", ".join(f"{core_diary.TRIGGERS.get(code, code)} ({n})"
+                             for code, n in self.top_triggers) or "none noted"
+        return [("Episodes", f"{count}{going}"), ("Episodes per week", per_week),
+                ("Median length", length), ("Median severity (0-10)", severity),
+                ("Most frequent triggers", triggers)]
+
+
+def diary_summary(episodes: Sequence[Episode], first: date | None, last: date) -> DiarySummary:
+    """The figures of `episodes` (oldest first), the local days first..last. Per week counts
+    from the first episode of the period, as sessions do: a diary begun three weeks ago is not
+    averaged over a year it did not yet exist."""
+    if not episodes:
+        return DiarySummary()
+    figures = core_diary.statistics(episodes, last)
+    start = local_date(episodes[0].started_at)
+    per_week_from = max(first, start) if first is not None else start
+    days = max((last - per_week_from).days + 1, 7)  # less than a week counts as a week
+    return DiarySummary(episodes=tuple(episodes), per_week=len(episodes) * 7 / days,
+                        per_week_from=per_week_from, median_minutes=figures.median_minutes,
+                        median_severity=figures.median_severity,
+                        top_triggers=figures.top_triggers)
+
+
+def episode_length(episode: Episode) -> str:
+    """'45 minutes', '1 h 30 min', or 'still going'."""
+    return core_diary.duration_words(episode.duration_minutes)
+
+
+def episode_where(episode: Episode) -> str:
+    return ", ".join(pain.LOCATIONS.get(code, code) for code in episode.locations)
+
+
+def episode_triggers(episode: Episode) -> str:
+    """'Stress, Other: the bins': the person's own words for 'other'."""
+    return ", ".join(f"Other: {episode.trigger_other}"
+                     if code == core_diary.OTHER and episode.trigger_other
+                     else core_diary.TRIGGERS.get(code, code) for code in episode.triggers)
+
+
+def episode_helped(episode: Episode) -> str:
+    """'Heat, Routine: spasm-relief': which routine, when it is known."""
+    return ", ".join(f"Routine: {episode.helped_routine}"
+                     if code == core_diary.ROUTINE and episode.helped_routine
+                     else core_diary.HELPED.get(code, code) for code in episode.helped)
+
+
+def episode_signs(episode: Episode) -> str:
+    """The warning signs ticked on the form, by their short names ('' when none)."""
+    return "; ".join(sign_names(f for f, on in episode.red_flags.items() if on))
+
+
 # --- the report's figures -------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -434,6 +536,7 @@ class Report:
     hurt: tuple[HurtLine, ...]
     red_flags: tuple[RedFlagLine, ...]
     timers: TimerSummary = field(default_factory=TimerSummary)  # heat sessions, desk breaks
+    diary: DiarySummary = field(default_factory=DiarySummary)  # spasm episodes
 
     @property
     def period_text(self) -> str:
@@ -453,16 +556,19 @@ def build_report(records: SessionRecords | None, safety: SafetyRecords | None,
                  date_from: date | None = None, date_to: date | None = None,
                  today: date | None = None,
                  rows: Sequence[SessionRow] | None = None,
-                 timers: TimerRecords | None = None) -> Report:
+                 timers: TimerRecords | None = None,
+                 diary: DiaryRecords | None = None) -> Report:
     """Everything the clinician report shows, for the local days date_from..date_to (both
     inclusive; open ends mean from the first session, up to today). Heat sessions and desk
-    breaks come from `timers` (none without it)."""
+    breaks come from `timers`, spasm episodes from `diary` (none without them)."""
     today = today or date.today()
     if rows is None:
         rows = session_rows(records, date_from, date_to)
     heat_and_breaks = timer_summary_of(timers, date_from, date_to)
-    # An open period runs from the first thing recorded, session or timer event, to the last.
-    recorded = _recorded_days(rows, heat_and_breaks.events)
+    episodes = [] if diary is None else diary.episodes(date_from, date_to)
+    # An open period runs from the first thing recorded (session, timer event, spasm episode)
+    # to the last.
+    recorded = _recorded_days(rows, heat_and_breaks.events, episodes)
     first = date_from or (recorded[0] if recorded else None)
     last = date_to or today
     if date_to is None and recorded:  # something dated after today (a clock put back) counts
@@ -498,15 +604,17 @@ def build_report(records: SessionRecords | None, safety: SafetyRecords | None,
         per_week_from=per_week_from,
         streak=streak_up_to(counted_days, last), rated=len(pairs), mean_before=mean_before,
         mean_after=mean_after, mean_change=mean_change, relief=relief,
-        chart=chart_data(points), hurt=tuple(hurt), red_flags=tuple(flags),
-        timers=heat_and_breaks)
+        chart=chart_data(points, episodes=episodes), hurt=tuple(hurt), red_flags=tuple(flags),
+        timers=heat_and_breaks, diary=diary_summary(episodes, first, last))
 
 
-def _recorded_days(rows: Sequence[SessionRow], events: Sequence[TimerEvent]) -> list[date]:
-    """The local days of the first and last session and timer event (each oldest first),
-    in order."""
+def _recorded_days(rows: Sequence[SessionRow], events: Sequence[TimerEvent],
+                   episodes: Sequence[Episode] = ()) -> list[date]:
+    """The local days of the first and last session, timer event and spasm episode (each
+    oldest first), in order."""
     moments = [r.started_at for r in rows[:1]] + [r.started_at for r in rows[-1:]]
     moments += [e.at for e in events[:1]] + [e.at for e in events[-1:]]
+    moments += [e.started_at for e in episodes[:1]] + [e.started_at for e in episodes[-1:]]
     return sorted(local_date(moment) for moment in moments)
 
 
@@ -529,11 +637,16 @@ def hurt_lines(events: Iterable[HurtEvent], rows: Iterable[SessionRow]) -> list[
 
 
 def red_flag_line(record: RedFlagRecord) -> RedFlagLine:
-    known = [flag.id for flag in pain.RED_FLAGS]
     yes = [flag for flag, answer in record.answers.items() if answer]
-    ordered = sorted(yes, key=lambda f: (known.index(f) if f in known else len(known), f))
     return RedFlagLine(record.answered_at, record.any_yes, record.clinician_checked,
-                       tuple(SIGN_NAMES.get(flag, flag) for flag in ordered))
+                       sign_names(yes))
+
+
+def sign_names(flags: Iterable[str]) -> tuple[str, ...]:
+    """Red-flag ids as short names, in the order the questions are asked."""
+    known = [flag.id for flag in pain.RED_FLAGS]
+    ordered = sorted(flags, key=lambda f: (known.index(f) if f in known else len(known), f))
+    return tuple(SIGN_NAMES.get(flag, flag) for flag in ordered)
 
 
 def _within(day: date, first: date | None, last: date | None) -> bool:

@@ -178,7 +178,8 @@ class Assembly:
         records, safety = self.records()
         page = self.history = HistoryPage(records, safety,
                                           {r.id: r.title for r in self.library.routines},
-                                          timers=self.timer_records())
+                                          timers=self.timer_records(),
+                                          diary=self.diary_records())
         page.start_requested.connect(lambda rid: self.start_routine(rid, False))
         return page
 
@@ -186,6 +187,7 @@ class Assembly:
         from backcare_gui.ui.diary import DiaryPage
 
         page = self.diary = DiaryPage(self.diary_records(), self._routine_titles())
+        page.changed.connect(self._episodes_changed)
         return page
 
     def log_spasm(self) -> None:
@@ -199,11 +201,19 @@ class Assembly:
                          + " The spasm cannot be logged until this is fixed.")
             return
         dialog = SpasmLogDialog(records, self._routine_titles(), self.window)
-        dialog.saved.connect(lambda _id: self.diary.refresh() if self.diary else None)
+        dialog.saved.connect(lambda _id: self._episodes_changed(refresh_diary=True))
         dialog.open()
         dialog.raise_()
         dialog.activateWindow()
         self.spasm_dialog = dialog
+
+    def _episodes_changed(self, refresh_diary: bool = False) -> None:
+        """An episode was logged, changed or deleted: the History chart marks them too (the
+        Diary page refreshes itself after its own changes)."""
+        if refresh_diary and self.diary is not None:
+            self.diary.refresh()
+        if self.history is not None:
+            self.history.refresh_episodes()
 
     def diary_records(self) -> DiaryRecords | None:
         from backcare_gui.store.diary import DiaryRecords
@@ -252,7 +262,8 @@ class Assembly:
         if self._flow is not None:
             self._flow.records, self._flow.safety = self.records()
         if self.history is not None:
-            self.history.set_records(*self.records(), self.timer_records())
+            self.history.set_records(*self.records(), self.timer_records(),
+                                     self.diary_records())
         if self.diary is not None:
             self.diary.set_records(self.diary_records())
 

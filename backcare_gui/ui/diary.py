@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from backcare_gui.core import diary, pain
+from backcare_gui.core.diary import duration_words  # shared with the clinician report
 from backcare_gui.store.db import StoreError
 from backcare_gui.store.diary import DiaryRecords, Episode
 from backcare_gui.ui import theme
@@ -53,15 +54,6 @@ MAX_MINUTES: Final = 7 * 24 * 60  # a week: longer than any one episode a person
 
 def _local(moment: datetime) -> datetime:
     return moment.astimezone()
-
-
-def duration_words(minutes: int | None) -> str:
-    if minutes is None:
-        return "still going"
-    if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def episode_words(episode: Episode) -> str:

@@ -1,6 +1,7 @@
-"""The History page: how your back has been (a chart of pain before and after), how regularly
-you exercise (sessions per week, days in a row), your heat sessions and desk breaks, and every
-session in a table you can sort, search, correct and export.
+"""The History page: how your back has been (a chart of pain before and after, with the spasm
+diary's episodes marked on it), how regularly you exercise (sessions per week, days in a row),
+your heat sessions and desk breaks, and every session in a table you can sort, search, correct
+and export.
 
 The table reads SQLite a page at a time: with years of sessions, opening the page costs the
 same as with ten. Sorting and filtering are new queries (ORDER BY / WHERE in the store), never
@@ -30,7 +31,16 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFont,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -49,6 +59,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -64,7 +75,16 @@ from backcare_gui.ui import images, theme
 from backcare_gui.ui.rating import Chips, PainScale
 
 if TYPE_CHECKING:
-    from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
+    from PySide6.QtCharts import (
+        QChart,
+        QChartView,
+        QDateTimeAxis,
+        QLineSeries,
+        QScatterSeries,
+        QValueAxis,
+    )
+
+    from backcare_gui.store.diary import DiaryRecords, Episode
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +96,8 @@ CACHED_PAGES: Final = 40  # pages kept in memory while scrolling (the oldest go 
 SEARCH_DELAY_MS: Final = 250  # typing pauses this long before the table re-queries
 SUGGESTED_ROUTINE: Final = "morning-mobility"  # the empty state's first routine
 RECENT_TIMER_EVENTS: Final = 3  # heat and breaks listed on the page (the report lists more)
+EPISODE_MARKER_PX: Final = 16.0  # spasm markers: larger than the rating dots, easy to spot
+Y_ROOM: Final = 0.7  # pain points beyond each end of the 0-10 axis
 
 
 class Column(NamedTuple):
@@ -333,12 +355,26 @@ def _ms(moment: datetime) -> float:
     return moment.timestamp() * 1000
 
 
+def _moment(ms: float) -> datetime:
+    """A chart's x value back as a local time."""
+    return datetime.fromtimestamp(ms / 1000).astimezone()
+
+
 class PainChart:
-    """A QChart with pain before, pain after and the 7-day average of pain before over time.
-    QtCharts is imported here, when the first chart is made, not when the app starts."""
+    """A QChart with pain before, pain after and the 7-day average of pain before over time,
+    and the spasm diary's episodes as markers (a triangle at each start, as high as the
+    episode was severe: the same 0-10 scale). QtCharts is imported here, when the first chart
+    is made, not when the app starts."""
 
     def __init__(self, colours: theme.Colours, font: QFont | None = None) -> None:
-        from PySide6.QtCharts import QChart, QDateTimeAxis, QLineSeries, QValueAxis
+        from PySide6.QtCharts import (
+            QChart,
+            QDateTimeAxis,
+            QLegend,
+            QLineSeries,
+            QScatterSeries,
+            QValueAxis,
+        )
 
         self.chart: QChart = QChart()
         chart = self.chart
@@ -358,8 +394,12 @@ class PainChart:
         small.setPointSizeF(base.pointSizeF() * 0.85)
         self.x_axis: QDateTimeAxis = QDateTimeAxis()
         self.y_axis: QValueAxis = QValueAxis()
-        self.y_axis.setRange(0, 10)
-        self.y_axis.setTickCount(6)
+        # A little room beyond 0 and 10, so a marker or dot there is not cut in half; the
+        # ticks stay at 0, 2 ... 10.
+        self.y_axis.setRange(-Y_ROOM, 10 + Y_ROOM)
+        self.y_axis.setTickType(QValueAxis.TickType.TicksDynamic)
+        self.y_axis.setTickAnchor(0)
+        self.y_axis.setTickInterval(2)
         self.y_axis.setLabelFormat("%d")
         self.y_axis.setTitleText("Pain (0-10)")
         for axis in (self.x_axis, self.y_axis):
@@ -367,13 +407,23 @@ class PainChart:
             axis.setTitleFont(small)
         chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
-        for series, name in ((self.before, "Before the session"),
-                             (self.after, "After the session"),
-                             (self.average, "7-day average (before)")):
+        # A shape, not only a colour, sets the episodes apart (and they are drawn last: on top).
+        self.episodes: QScatterSeries = QScatterSeries()
+        self.episodes.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeTriangle)
+        self.episodes.setMarkerSize(EPISODE_MARKER_PX)
+        # Short names: four must fit on one line beside the heat and breaks column (the
+        # legend cuts, it never wraps); the axis already says it is pain.
+        for series, name in ((self.before, "Pain before"),
+                             (self.after, "Pain after"),
+                             (self.average, "7-day average"),
+                             (self.episodes, "Spasm episodes")):
             series.setName(name)
             chart.addSeries(series)
             series.attachAxis(self.x_axis)
             series.attachAxis(self.y_axis)
+        for marker in legend.markers(self.episodes):  # the legend shows the triangle too
+            marker.setShape(QLegend.MarkerShape.MarkerShapeFromSeries)
+        self.episodes.hovered.connect(self._episode_hovered)
         self.set_colours(colours)
 
     def set_colours(self, colours: theme.Colours) -> None:
@@ -394,6 +444,10 @@ class PainChart:
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             series.setPen(pen)
             series.setColor(QColor(colour))  # the points, and the legend's marker
+        # Amber (the palette's notice colour, readable on both backgrounds) with a rim of the
+        # background, so a marker on a line still stands out.
+        self.episodes.setColor(QColor(colours.warning))
+        self.episodes.setBorderColor(QColor(colours.base))
 
     def set_data(self, data: ChartData) -> None:
         few = len(data.before) + len(data.after) <= 120
@@ -402,7 +456,11 @@ class PainChart:
             series.replace([QPointF(_ms(moment), value) for moment, value in points])
             if series is not self.average:
                 series.setPointsVisible(few)  # dots help while there are few sessions
-        moments = [m for m, _ in data.before] + [m for m, _ in data.after]
+        self.episodes.replace([QPointF(_ms(moment), value) for moment, value in data.episodes])
+        for marker in self.chart.legend().markers(self.episodes):  # no diary, no legend entry
+            marker.setVisible(bool(data.episodes))
+        moments = ([m for m, _ in data.before] + [m for m, _ in data.after]
+                   + [m for m, _ in data.episodes])
         if moments:
             first, last = min(moments), max(moments)
         else:
@@ -422,6 +480,22 @@ class PainChart:
 
     def point_counts(self) -> tuple[int, int, int]:
         return self.before.count(), self.after.count(), self.average.count()
+
+    @staticmethod
+    def episode_tip(point: QPointF) -> str:
+        """What hovering a marker says."""
+        return (f"Spasm episode, {export.local_text(_moment(point.x()))}: severity "
+                f"{point.y():g} out of 10")
+
+    def _episode_hovered(self, point: QPointF, state: bool) -> None:
+        if state:
+            QToolTip.showText(QCursor.pos(), self.episode_tip(point))
+        else:
+            QToolTip.hideText()
+
+    def episode_points(self) -> list[tuple[datetime, float]]:
+        """The spasm markers as (local start, severity), oldest first."""
+        return [(_moment(p.x()), p.y()) for p in self.episodes.points()]
 
 
 # --- adherence ------------------------------------------------------------------------------
@@ -726,11 +800,13 @@ class HistoryPage(QWidget):
     def __init__(self, records: SessionRecords | None, safety: SafetyRecords | None,
                  library_titles: Mapping[str, str], *,
                  today: Callable[[], date] = date.today,
-                 timers: TimerRecords | None = None) -> None:
+                 timers: TimerRecords | None = None,
+                 diary: DiaryRecords | None = None) -> None:
         super().__init__()
         self.records = records
         self.safety = safety
         self.timers = timers
+        self.diary = diary  # spasm episodes: markers on the chart, a section of the report
         self.titles = library_titles
         self._today = today
         self.dialog: QWidget | None = None  # the dialog on screen (tests answer it)
@@ -849,7 +925,8 @@ class HistoryPage(QWidget):
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(250)  # below this the axis labels crowd out
         self.chart_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.chart_view.setAccessibleName("Chart of your pain before and after each session")
+        self.chart_view.setAccessibleName("Chart of your pain before and after each session, "
+                                          "with your spasm episodes")
         self.chart_view.setStyleSheet("background: transparent")
         self.adherence = AdherenceStrip()
 
@@ -923,10 +1000,11 @@ class HistoryPage(QWidget):
             self.chart.set_colours(theme.current())  # light and dark follow the system
 
     def set_records(self, records: SessionRecords | None, safety: SafetyRecords | None,
-                    timers: TimerRecords | None = None) -> None:
-        """After the records were reopened or restored from a backup (`timers` from the same
-        database: without them, no heat and breaks show)."""
-        self.records, self.safety, self.timers = records, safety, timers
+                    timers: TimerRecords | None = None,
+                    diary: DiaryRecords | None = None) -> None:
+        """After the records were reopened or restored from a backup (`timers` and `diary`
+        from the same database: without them, no heat and breaks or spasm episodes show)."""
+        self.records, self.safety, self.timers, self.diary = records, safety, timers, diary
         if records is not None and self.model is not None:
             self.model.records = records
         self.refresh()
@@ -962,12 +1040,34 @@ class HistoryPage(QWidget):
         self.stack.setCurrentWidget(self.content)
         try:
             self.adherence.set_adherence(records.adherence(self._today()))
-            first, _last = self.period_range()
-            self.chart.set_data(export.chart_data(records.pain_series(first, None)))
+            self._show_chart(records)
             self._show_timers(self.chart_row, narrow=True)
         except StoreError as exc:
             self._store_failed(exc)
         self.apply_filters()
+
+    @Slot()
+    def refresh_episodes(self) -> None:
+        """After a spasm episode was logged, changed or deleted: only the chart is read again
+        (the sessions and the table did not change)."""
+        if self.records is None or self.content is None:
+            return
+        try:
+            self._show_chart(self.records)
+        except StoreError as exc:
+            self._store_failed(exc)
+
+    def _show_chart(self, records: SessionRecords) -> None:
+        first, _last = self.period_range()
+        self.chart.set_data(export.chart_data(records.pain_series(first, None),
+                                              episodes=self.episodes_shown()))
+
+    def episodes_shown(self) -> list[Episode]:
+        """The spasm episodes of the chosen period (none without the diary)."""
+        if self.diary is None:
+            return []
+        first, last = self.period_range()
+        return self.diary.episodes(first, last)
 
     def _show_timers(self, where: QBoxLayout, *, narrow: bool) -> bool:
         """Heat and breaks of the period, moved into `where` first; True if anything shows.
@@ -1174,7 +1274,7 @@ class HistoryPage(QWidget):
         progress = self.progress = ExportProgress(self, "Making your report…")
         try:
             report = export.build_report(self.records, self.safety, first, last, self._today(),
-                                         timers=self.timers)
+                                         timers=self.timers, diary=self.diary)
             progress.step(10)
             pages = write_pdf(report, path, progress.part(10, 100))
         except ExportCancelledError:

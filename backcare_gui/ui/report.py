@@ -1,7 +1,7 @@
 """The clinician report: an A4 PDF with real, searchable text (QTextDocuments drawn on a
-QPdfWriter), the pain chart as a picture, every session in a table whose header row starts
-each page it runs onto, what hurt, the red-flag answers, heat sessions and desk breaks, and a
-footer line on each page.
+QPdfWriter), the pain chart as a picture (spasm episodes marked on it), the spasm diary, every
+session in a table whose header row starts each page it runs onto, what hurt, the red-flag
+answers, heat sessions and desk breaks, and a footer line on each page.
 
 Pages are filled here, not by Qt: Qt paginates line by line, so it can cut a table row in
 half at a page's foot (and its page-break flags move single cells, not rows). Each part is
@@ -21,7 +21,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
@@ -42,10 +42,14 @@ from backcare_gui.store import export
 from backcare_gui.store.export import ChartData, Progress, Report
 from backcare_gui.ui import theme
 
+if TYPE_CHECKING:
+    from backcare_gui.store.diary import Episode
+
 DPI: Final = 300
 MARGINS_MM: Final = QMarginsF(16, 14, 16, 12)  # left, top, right, bottom
 TITLE: Final = "BackCare report"
 NOTE_CHARACTERS: Final = 400  # a longer note is shortened in print (the CSV has it all)
+EPISODE_NOTE_CHARACTERS: Final = 160  # the diary's note column is narrower
 # Desk breaks come many a day: past this many events only the most recent are listed (the
 # figures still count them all), so months of breaks do not become dozens of pages.
 TIMER_ROWS: Final = 100
@@ -154,11 +158,13 @@ def report_parts(report: Report, chart_width: int, chart_height: int) -> list[Pa
           f"<td><b>{value}</b></td></tr>" for name, value in facts),
         "</table>",
         _heading("Pain over time"),
-        "<p>No pain ratings in this period.</p>" if r.chart.empty else
+        "<p>No pain ratings or spasm episodes in this period.</p>"
+        if r.chart.empty and not r.chart.episodes else
         f"<p><img src='{_CHART_URL.toString()}' width='{chart_width}' height='{chart_height}'>"
         "</p>",
     ]
-    parts: list[Part] = [Text("".join(front)), Text(_heading("All sessions"), True)]
+    parts: list[Part] = [Text("".join(front)), *diary_parts(r.diary),
+                         Text(_heading("All sessions"), True)]
     if r.sessions:
         parts.append(Table(
             ["Date", "Routine", "Status", "Min", "Pain", "Change", "Note"],
@@ -189,6 +195,36 @@ def report_parts(report: Report, chart_width: int, chart_height: int) -> list[Pa
         parts.append(Text("<p>The red-flag questions were not answered in this period.</p>"))
     parts.extend(timer_parts(r.timers))
     return parts
+
+
+def diary_parts(summary: export.DiarySummary) -> list[Part]:
+    """'Spasm diary': the figures, then every episode of the period (oldest first), each with
+    its length ('still going' while it is), severity, where, triggers, what helped and note."""
+    heading = Text(_heading("Spasm diary"), True)
+    if summary.empty:
+        return [heading, Text("<p>No spasm episodes were logged in this period.</p>")]
+    facts = [
+        "<table cellspacing='0' cellpadding='4' style='margin-bottom: 8px;'>",
+        *(f"<tr><td style='color: {_C.muted}; padding-right: 24px;'>{_e(name)}</td>"
+          f"<td><b>{_e(value)}</b></td></tr>" for name, value in summary.facts),
+        "</table>",
+    ]
+    table = Table(["Started", "Length", "Severity", "Where", "Triggers", "What helped", "Note"],
+                  [14, 13, 11, 13, 17, 13, 19],
+                  [[_e(export.local_short(e.started_at)), _e(export.episode_length(e)),
+                    str(e.severity), _e(export.episode_where(e)),
+                    _e(export.episode_triggers(e)), _e(export.episode_helped(e)),
+                    _episode_note(e)] for e in summary.episodes])
+    return [heading, Text("".join(facts)), table]
+
+
+def _episode_note(episode: Episode) -> str:
+    """The note, shortened; warning signs ticked on the form stand first, in bold."""
+    signs = export.episode_signs(episode)
+    note = _e(_short(episode.note, EPISODE_NOTE_CHARACTERS))
+    if not signs:
+        return note
+    return f"<b>Warning signs: {_e(signs)}</b>" + (f"<br>{note}" if note else "")
 
 
 def timer_parts(summary: export.TimerSummary) -> list[Part]:
@@ -225,8 +261,8 @@ def _heading(text: str) -> str:
     return f"<h2 style='color: {_C.primary}; font-size: 13pt;'>{_e(text)}</h2>"
 
 
-def _short(note: str) -> str:
-    return note if len(note) <= NOTE_CHARACTERS else note[:NOTE_CHARACTERS - 1].rstrip() + "…"
+def _short(note: str, characters: int = NOTE_CHARACTERS) -> str:
+    return note if len(note) <= characters else note[:characters - 1].rstrip() + "…"
 
 
 # --- laying out and drawing -----------------------------------------------------------------

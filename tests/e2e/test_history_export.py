@@ -1,7 +1,7 @@
 """`backcare history export` as a real process: the CSV (exact columns, quoting, local time
 with its offset, --from/--to, '-' for stdout), the PDF report (pages rendered with pdftoppm,
-text read back with pdftotext, heat sessions and desk breaks included), no display needed, and
-the errors."""
+text read back with pdftotext, heat sessions, desk breaks and the spasm diary included), no
+display needed, and the errors."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import pytest
 
 from backcare_gui.store import export
 from backcare_gui.store.db import Database
+from backcare_gui.store.diary import DiaryRecords
 from backcare_gui.store.records import SessionRecords
 from backcare_gui.store.safety import SafetyRecords
 from backcare_gui.store.timers import TimerRecords
@@ -290,8 +291,8 @@ def test_pdf_report_has_heat_and_breaks(home: Path, sixty: Database, tmp_path: P
     assert "2 sessions, 21 min (1 stopped early)" in _text(recent)
 
 
-def test_a_report_without_heat_or_breaks_says_so(home: Path, sixty: Database,
-                                                 tmp_path: Path) -> None:
+def test_a_report_without_heat_breaks_or_spasms_says_so(home: Path, sixty: Database,
+                                                        tmp_path: Path) -> None:
     require_commands("pdftotext")
     target = tmp_path / "report.pdf"
     result = backcare("history", "export", "--pdf", str(target), home=home)
@@ -299,6 +300,93 @@ def test_a_report_without_heat_or_breaks_says_so(home: Path, sixty: Database,
     text = " ".join(_text(target).split())
     assert "Heat and breaks" in text
     assert "No heat sessions or desk breaks were recorded in this period." in text
+    assert "No spasm episodes were logged in this period." in text
+
+
+def _log_spasms(db: Database, count: int) -> list[int]:
+    """`count` episodes, one every other day up to three days ago (the sixty's clock stands
+    two days back; the newest is still going), each with where, triggers, what helped and a
+    note."""
+    diary = DiaryRecords(db)
+    now = datetime.now(UTC).replace(microsecond=0)
+    ids = []
+    for n in range(count):
+        start = now - timedelta(days=2 * (count - n) + 1, hours=n % 5)
+        going = n == count - 1
+        ids.append(diary.log(
+            3 + n % 8, started_at=start, ended_at=None if going else start + timedelta(
+                minutes=15 + 20 * (n % 4)),
+            locations=["lower-back"] + (["left-leg"] if n % 3 == 0 else []),
+            triggers=["prolonged-sitting"] + (["other"] if n % 4 == 1 else []),
+            trigger_other="carrying the toddler" if n % 4 == 1 else "",
+            helped=["heat", "routine"], helped_routine="spasm-relief",
+            note=f"episode {n}: eased slowly"))
+    return ids
+
+
+def test_pdf_report_has_the_spasm_diary(home: Path, sixty: Database, tmp_path: Path) -> None:
+    require_commands("pdftoppm", "pdftotext")
+    _log_spasms(sixty, 3)
+    target = tmp_path / "report.pdf"
+    result = backcare("history", "export", "--pdf", str(target), home=home)
+    assert result.returncode == 0, result.stderr
+    layout = _text(target)
+    text = " ".join(subprocess.run(["pdftotext", str(target), "-"], check=True,
+                                   capture_output=True, text=True, timeout=120).stdout.split())
+    with local_zone(CET):
+        report = export.build_report(SessionRecords(sixty), SafetyRecords(sixty),
+                                     today=date.today(), diary=DiaryRecords(sixty))
+    episodes = report.diary.episodes
+    assert len(episodes) == 3 and len(report.chart.episodes) == 3
+    assert "Spasm diary" in layout
+    assert "Episodes 3 (1 still going)" in text
+    assert f"Median severity (0-10) {report.diary.median_severity:g}" in text
+    assert "Most frequent triggers Prolonged sitting (3), Other (1)" in text
+    for episode in episodes:  # started, length, severity, in this order
+        with local_zone(CET):
+            started = export.local_short(episode.started_at)
+        assert f"{started} {export.episode_length(episode)} {episode.severity}" in text
+    assert "still going" in text
+    assert "Other: carrying the toddler" in text and "episode 1: eased slowly" in text
+    assert "Routine: spasm-relief" in " ".join(text.replace("spasm- relief", "spasm-relief")
+                                               .split())
+    assert text.index("Spasm diary") < text.index("All sessions")
+    # The chart (a picture) marks them in amber, which nothing else on the first page is:
+    # the last two days have sessions on the chart but no episode (nor its legend entry).
+    without = tmp_path / "without.pdf"
+    assert backcare("history", "export", "--pdf", str(without), "--from",
+                    (date.today() - timedelta(days=1)).isoformat(), home=home).returncode == 0
+    assert "No spasm episodes were logged" in _text(without)
+    assert _amber_pixels(target) > 20
+    assert _amber_pixels(without) == 0
+
+
+def _amber_pixels(pdf: Path) -> int:
+    """Pixels of the first page near the spasm markers' amber (theme.LIGHT.warning)."""
+    out = subprocess.run(["pdftoppm", "-r", "60", "-f", "1", "-l", "1", str(pdf)],
+                         check=True, capture_output=True, timeout=120).stdout
+    magic, width, height, _maxval, pixels = out.split(maxsplit=4)
+    assert magic == b"P6"
+    pixels = pixels[1:] if pixels[:1].isspace() else pixels
+    assert len(pixels) == int(width) * int(height) * 3
+    # Amber is red over green over blue, well apart; greys, teal and black are not.
+    return sum(1 for n in range(0, len(pixels), 3)
+               if pixels[n] - pixels[n + 1] > 30 and pixels[n + 1] - pixels[n + 2] > 50)
+
+
+def test_a_long_spasm_diary_runs_onto_the_next_page_with_its_header(
+        home: Path, sixty: Database, tmp_path: Path) -> None:
+    require_commands("pdftotext")
+    _log_spasms(sixty, 45)
+    target = tmp_path / "report.pdf"
+    result = backcare("history", "export", "--pdf", str(target), home=home)
+    assert result.returncode == 0, result.stderr
+    pages = [_text(target, n) for n in range(1, 4)]
+    assert "Spasm diary" in pages[0]
+    for page in pages[1:]:  # the episodes go on, each page headed again
+        assert "episode" in page and "Started" in page and "What" in page
+    assert "All sessions" not in pages[1]
+    assert "Episodes 45 (1 still going)" in " ".join(pages[0].split())
 
 
 def test_pdf_and_csv_in_one_go(home: Path, sixty: Database, tmp_path: Path) -> None:

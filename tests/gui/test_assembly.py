@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -124,5 +125,45 @@ def test_log_a_spasm_is_one_click_from_the_main_window(qtbot: QtBot, tmp_path: P
         assembly.spasm_button.click()
         dialogs = [w for w in window.findChildren(SpasmLogDialog) if w.isVisible()]
         assert len(dialogs) == 1
+    finally:
+        assembly.close()
+
+
+def test_the_history_chart_follows_the_spasm_diary(qtbot: QtBot, tmp_path: Path) -> None:
+    """Logged from anywhere, ended or deleted on the Diary page: the History chart's markers
+    follow at once, without reopening the section."""
+    from backcare_gui.store.diary import DiaryRecords
+    from backcare_gui.store.records import SessionRecords
+    from backcare_gui.ui.diary import DiaryPage, SpasmLogDialog
+    from backcare_gui.ui.history import HistoryPage
+
+    window, assembly = assemble(qtbot, tmp_path / "home")
+    try:
+        assert assembly.db is not None
+        sessions = SessionRecords(assembly.db)
+        session = sessions.start("desk-break", "Desk break", "0" * 64, 120.0, 5, [], "")
+        sessions.finish(session, "completed", 118.0, 3, None)
+        titles = [window.nav.item(row).text() for row in range(window.nav.count())]
+        history = window.page_at(titles.index("History"))
+        assert isinstance(history, HistoryPage) and history is assembly.history
+        assert history.chart.episode_points() == []
+
+        assembly.log_spasm()  # Ctrl+L, the button, the tray
+        dialog = assembly.spasm_dialog
+        assert isinstance(dialog, SpasmLogDialog)
+        qtbot.keyClick(dialog.scale, "6")
+        qtbot.keyClick(dialog.scale, Qt.Key.Key_Return)
+        ((_at, severity),) = history.chart.episode_points()
+        assert severity == 6.0
+
+        diary_page = window.page_at(titles.index("Diary"))
+        assert isinstance(diary_page, DiaryPage)
+        (episode,) = DiaryRecords(assembly.db).episodes()
+        diary_page.stop(episode.id)  # "It has stopped": still on the chart, at its start
+        assert history.chart.episode_points() == [(episode.started_at, 6.0)]
+        diary_page.delete_selected()
+        diary_page.confirm_delete.click()
+        assert DiaryRecords(assembly.db).episodes() == []
+        assert history.chart.episode_points() == []
     finally:
         assembly.close()

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCharts import QScatterSeries
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from backcare_gui.store import export
 from backcare_gui.store.db import Database, local_date
+from backcare_gui.store.diary import DiaryRecords
 from backcare_gui.store.records import HistoryFilter, SessionRecords, SessionRow
 from backcare_gui.store.safety import SafetyRecords
 from backcare_gui.store.timers import TimerRecords
@@ -86,8 +88,9 @@ def safety(db: Database) -> SafetyRecords:
 
 
 def make_page(qtbot: QtBot, records: SessionRecords | None, safety: SafetyRecords | None,
-              period: int | None = None, timers: TimerRecords | None = None) -> HistoryPage:
-    page = HistoryPage(records, safety, TITLES, timers=timers)
+              period: int | None = None, timers: TimerRecords | None = None,
+              diary: DiaryRecords | None = None) -> HistoryPage:
+    page = HistoryPage(records, safety, TITLES, timers=timers, diary=diary)
     qtbot.addWidget(page)
     if period is not None:
         page.period.setCurrentIndex(period)
@@ -636,3 +639,120 @@ def test_the_chart_follows_a_switch_to_dark(qtbot: QtBot, db: Database, clock: C
         assert page.chart.after.pen().color().name() == theme.DARK.accent
     finally:
         theme.apply(styled_app, dark=False)
+
+
+# --- the spasm diary ------------------------------------------------------------------------
+
+@pytest.fixture
+def diary(db: Database) -> DiaryRecords:
+    return DiaryRecords(db)
+
+
+def log_episodes(diary: DiaryRecords) -> dict[str, int]:
+    """One 10 days ago (ended), one 100 days ago, one 400 days ago, one still going now."""
+    ids = {}
+    for name, days, severity in (("recent", 10, 7), ("months", 100, 5), ("old", 400, 9)):
+        start = hours_ago(24 * days)
+        ids[name] = diary.log(severity, started_at=start, ended_at=start + timedelta(hours=1),
+                              triggers=["prolonged-sitting"])
+    ids["going"] = diary.log(4, started_at=hours_ago(1), triggers=["stress", "other"],
+                             trigger_other="a long drive", helped=["heat"])
+    return ids
+
+
+def markers(page: HistoryPage, diary: DiaryRecords, *names: int) -> list[tuple[datetime, float]]:
+    """What the chart should mark for these episodes: their start, their severity."""
+    episodes = [diary.get(episode_id) for episode_id in names]
+    return sorted((e.started_at, float(e.severity)) for e in episodes if e is not None)
+
+
+def test_the_chart_marks_spasm_episodes_of_the_period(
+        qtbot: QtBot, db: Database, clock: Clock, records: CountingRecords,
+        diary: DiaryRecords) -> None:
+    record_sessions(db, clock, 20, seed=22)
+    ids = log_episodes(diary)
+    page = make_page(qtbot, records, None, diary=diary)
+    series = page.chart.episodes
+    assert series.name() == "Spasm episodes"
+    assert series.markerShape() == QScatterSeries.MarkerShape.MarkerShapeTriangle
+    assert series.color().name() == theme.LIGHT.warning  # not a line's colour
+    legend = [m.label() for m in page.chart.chart.legend().markers()]
+    assert legend[-1] == "Spasm episodes"
+    # The last 12 months: not the one 400 days ago; the one still going stands at its start.
+    assert page.chart.episode_points() == markers(page, diary, ids["months"], ids["recent"],
+                                                  ids["going"])
+    assert page.chart.point_counts()[0] == 20  # the ratings are unchanged
+    # The same time axis as the ratings: every marker inside its range.
+    low, high = page.chart.x_axis.min().toMSecsSinceEpoch(), page.chart.x_axis.max()
+    assert all(low <= m.timestamp() * 1000 <= high.toMSecsSinceEpoch()
+               for m, _ in page.chart.episode_points())
+    set_period(page, 30)
+    assert page.chart.episode_points() == markers(page, diary, ids["recent"], ids["going"])
+    set_period(page, None)
+    assert len(page.chart.episode_points()) == 4
+    tip = page.chart.episode_tip(page.chart.episodes.points()[0])
+    assert tip.startswith("Spasm episode, ") and tip.endswith("severity 9 out of 10")
+
+    # Logged, changed, deleted: refresh_episodes() (as the app calls it) redraws the markers.
+    set_period(page, 30)
+    new = diary.log(10, started_at=hours_ago(30))
+    page.refresh_episodes()
+    assert page.chart.episode_points() == markers(page, diary, ids["recent"], new, ids["going"])
+    diary.edit(ids["recent"], severity=2)
+    diary.delete(new)
+    page.refresh_episodes()
+    assert page.chart.episode_points() == markers(page, diary, ids["recent"], ids["going"])
+    assert page.chart.episode_points()[0][1] == 2.0
+
+
+def test_without_the_diary_the_chart_has_no_markers(qtbot: QtBot, db: Database, clock: Clock,
+                                                    records: CountingRecords,
+                                                    diary: DiaryRecords) -> None:
+    record_sessions(db, clock, 5, seed=23)
+    log_episodes(diary)
+    page = make_page(qtbot, records, None)
+
+    def in_legend() -> bool:
+        (marker,) = page.chart.chart.legend().markers(page.chart.episodes)
+        return marker.isVisible()
+
+    assert page.chart.episode_points() == [] and not in_legend()  # no diary, no clutter
+    page.set_records(records, None, None, diary)  # as after a restore: the diary comes along
+    assert len(page.chart.episode_points()) == 3 and in_legend()
+    page.set_records(records, None)
+    assert page.chart.episode_points() == [] and not in_legend()
+
+
+def test_the_spasm_markers_follow_a_switch_to_dark(qtbot: QtBot, db: Database, clock: Clock,
+                                                   records: CountingRecords,
+                                                   diary: DiaryRecords,
+                                                   styled_app: QApplication) -> None:
+    record_sessions(db, clock, 4, seed=24)
+    log_episodes(diary)
+    page = make_page(qtbot, records, None, diary=diary)
+    theme.apply(styled_app, dark=True)
+    try:
+        QApplication.processEvents()
+        assert page.chart.episodes.color().name() == theme.DARK.warning
+        assert page.chart.episodes.borderColor().name() == theme.DARK.base
+    finally:
+        theme.apply(styled_app, dark=False)
+
+
+def test_the_report_from_the_page_has_the_spasm_diary(
+        qtbot: QtBot, db: Database, clock: Clock, records: CountingRecords,
+        diary: DiaryRecords, tmp_path: Path) -> None:
+    require_commands("pdftotext")
+    record_sessions(db, clock, 6, seed=25)
+    log_episodes(diary)
+    page = make_page(qtbot, records, None, diary=diary)
+    set_period(page, 30)
+    target = tmp_path / "report.pdf"
+    assert page.export_pdf_to(target)
+    # In reading order (no -layout): a cell's wrapped lines stay together.
+    text = " ".join(subprocess.run(["pdftotext", str(target), "-"], check=True,
+                                   capture_output=True, text=True, timeout=120).stdout.split())
+    assert "Spasm diary" in text
+    assert "Episodes 2 (1 still going)" in text  # the period's: not 100 or 400 days ago
+    assert "Most frequent triggers Prolonged sitting (1), Stress (1), Other (1)" in text
+    assert "still going 4 Stress, Other: a long drive" in text  # length, severity, triggers

@@ -1,6 +1,6 @@
 """The CSV export and the report's figures (no Qt): exact columns, quoting, local time with its
-offset, date limits, the chart's lines, means, adherence, what hurt, the red-flag answers, and
-heat sessions and desk breaks."""
+offset, date limits, the chart's lines, means, adherence, what hurt, the red-flag answers, heat
+sessions and desk breaks, and the spasm diary."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import io
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from backcare_gui.store import export
 from backcare_gui.store.db import Database
+from backcare_gui.store.diary import DiaryRecords
 from backcare_gui.store.records import HistoryFilter, PainPoint, SessionRecords, SessionRow
 from backcare_gui.store.safety import SafetyRecords
 from backcare_gui.store.timers import Outcome, TimerEvent, TimerKind, TimerRecords
@@ -410,3 +412,103 @@ def test_an_open_period_starts_at_the_first_timer_event(records: SessionRecords,
     no_sessions = export.build_report(None, None, today=date(2026, 11, 25), timers=timers)
     assert no_sessions.period_text == "2 Nov 2026 to 25 Nov 2026"
     assert export.build_report(None, None, today=date(2026, 11, 25)).timers.empty
+
+
+# --- the spasm diary ------------------------------------------------------------------------
+
+def test_report_carries_the_spasm_diary_of_the_period(records: SessionRecords, db: Database,
+                                                      clock: Clock) -> None:
+    diary = DiaryRecords(db)
+    add(records, clock, local(2026, 11, 21, 9))
+    clock.set(local(2026, 11, 25, 17, 0))
+    diary.log(8, started_at=local(2026, 11, 19, 22), ended_at=local(2026, 11, 19, 23))
+    first = diary.log(6, started_at=local(2026, 11, 20, 7), ended_at=local(2026, 11, 20, 8),
+                      triggers=["stress", "poor-sleep"])
+    second = diary.log(4, started_at=local(2026, 11, 22, 18),
+                       ended_at=local(2026, 11, 22, 18, 20), triggers=["stress"])
+    going = diary.log(9, started_at=local(2026, 11, 24, 20), triggers=["heavy-lifting"])
+
+    report = export.build_report(records, None, date(2026, 11, 20), date(2026, 11, 24),
+                                 today=date(2026, 11, 25), diary=diary)
+    summary = report.diary
+    assert [e.id for e in summary.episodes] == [first, second, going]  # not the 19th's
+    assert summary.still_going == 1
+    assert summary.per_week_from == date(2026, 11, 20)
+    assert summary.per_week == pytest.approx(3.0)  # 5 days count as a week
+    assert summary.median_minutes == pytest.approx(40)  # of the two that ended
+    assert summary.median_severity == pytest.approx(6)
+    assert summary.top_triggers == (("stress", 2), ("heavy-lifting", 1), ("poor-sleep", 1))
+    assert dict(summary.facts) == {
+        "Episodes": "3 (1 still going)",
+        "Episodes per week": "3.0 on average from 20 Nov 2026",
+        "Median length": "40 minutes (of the 2 that have ended)",
+        "Median severity (0-10)": "6",
+        "Most frequent triggers": ("Stress (2), Heavy lifting or a sudden movement (1), "
+                                   "Poor sleep (1)"),
+    }
+    # On the chart, each at its start and severity, the one still going too.
+    assert report.chart.episodes == ((local(2026, 11, 20, 7), 6.0),
+                                     (local(2026, 11, 22, 18), 4.0),
+                                     (local(2026, 11, 24, 20), 9.0))
+    # Without the diary: no section, no markers; the sessions' figures are the same.
+    plain = export.build_report(records, None, date(2026, 11, 20), date(2026, 11, 24),
+                                today=date(2026, 11, 25))
+    assert plain.diary.empty and plain.chart.episodes == ()
+    assert plain.sessions == report.sessions
+
+
+def test_an_open_period_starts_at_the_first_spasm_episode(records: SessionRecords,
+                                                          db: Database, clock: Clock) -> None:
+    diary = DiaryRecords(db)
+    diary.log(5, started_at=local(2026, 11, 3, 12), ended_at=local(2026, 11, 3, 12, 10))
+    add(records, clock, local(2026, 11, 10, 9))
+    report = export.build_report(records, None, today=date(2026, 11, 25), diary=diary)
+    assert report.period_text == "3 Nov 2026 to 25 Nov 2026"
+    assert report.per_week_from == date(2026, 11, 10)
+    assert report.diary.per_week == pytest.approx(7 / 23)
+    only_diary = export.build_report(None, None, today=date(2026, 11, 25), diary=diary)
+    assert len(only_diary.diary.episodes) == 1 and only_diary.sessions == ()
+
+
+def test_each_episode_in_plain_words(db: Database) -> None:
+    diary = DiaryRecords(db)
+    start = local(2026, 3, 9, 7, 15)
+    ended = diary.get(diary.log(
+        7, started_at=start, ended_at=start + timedelta(minutes=95),
+        locations=["left-leg", "lower-back"], triggers=["stress", "other"],
+        trigger_other="moving the sofa", helped=["routine", "heat"],
+        helped_routine="spasm-relief", red_flags={"fever": True, "below-knee": True,
+                                                  "bladder": False}))
+    going = diary.get(diary.log(3, started_at=start, helped=["nothing"]))
+    assert ended is not None and going is not None
+    assert export.episode_length(ended) == "1 h 35 min"
+    assert export.episode_length(going) == "still going"
+    assert export.episode_where(ended) == "Lower back, Left leg"
+    assert export.episode_triggers(ended) == "Stress, Other: moving the sofa"
+    assert export.episode_helped(ended) == "Heat, Routine: spasm-relief"
+    assert export.episode_helped(going) == "Nothing"
+    # In the order the questions are asked, by their short names.
+    assert export.episode_signs(ended) == ("Pain spreading below the knee; "
+                                           "Fever of 38 °C or more")
+    assert export.episode_signs(going) == ""
+    assert (export.episode_where(going), export.episode_triggers(going)) == ("", "")
+
+
+def test_chart_markers_are_every_episode_oldest_first_never_grouped(zone: None) -> None:
+    @dataclass
+    class Spasm:
+        started_at: datetime
+        severity: int
+        ended_at: datetime | None = None
+        triggers: tuple[str, ...] = ()
+
+    start = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    points = [PainPoint(n, start + timedelta(hours=6 * n), 5, 3) for n in range(400)]
+    spasms = [Spasm(start + timedelta(days=d), d % 11) for d in (40, 3, 3, 90)]
+    data = export.chart_data(points, max_points=150, episodes=spasms)
+    assert data.grouped == "day"
+    assert data.episodes == ((start + timedelta(days=3), 3.0), (start + timedelta(days=3), 3.0),
+                             (start + timedelta(days=40), 7.0),
+                             (start + timedelta(days=90), 2.0))
+    only = export.chart_data([], episodes=spasms[:1])
+    assert only.empty and len(only.episodes) == 1  # no ratings, still something to show
