@@ -262,7 +262,9 @@ class PlayerPage(QFrame):
         self._flash_timer.timeout.connect(lambda: self._set_flag("flash", False))
 
     def _control(self, text: str, icon: str, key: str, what: str) -> QPushButton:
-        button = QPushButton(images.icon(icon), f"{text}  ({key})")
+        button = QPushButton(images.icon(icon), text)
+        button.setProperty("compact", False)
+        _relabel(button, text, key)
         button.setIconSize(QSize(24, 24))
         button.setToolTip(f"{what} ({key})")
         button.setAccessibleName(text)
@@ -274,9 +276,25 @@ class PlayerPage(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
+        self._fit_controls(event.size().width())
         font = self.countdown.font()
         font.setPixelSize(max(48, self.height() // 3))  # readable from three metres
         self.countdown.setFont(font)
+
+    def _fit_controls(self, width: int) -> None:
+        """Each control shows its key ("Pause  (Space)") where the row has room, else just its
+        name (the key stays in the tooltip); a label is never cut off."""
+        buttons = [self.back_button, self.pause_button, self.skip_button, self.hurt_button,
+                   self.mute_button, self.full_button, self.stop_button]
+        room = width - 48 - 12 * len(buttons)  # the page's margins, the gaps between buttons
+        for compact in (False, True):
+            needed = [_control_width(b, b.property("labels")[compact]) for b in buttons]
+            if sum(needed) <= room or compact:
+                break
+        for button, minimum in zip(buttons, needed, strict=True):
+            button.setProperty("compact", compact)
+            button.setText(button.property("labels")[compact])
+            button.setMinimumWidth(minimum)
 
     # -- the session --
 
@@ -445,7 +463,7 @@ class PlayerPage(QFrame):
 
     def _on_state(self, event: StateChanged) -> None:
         running = event.new is SessionState.RUNNING
-        self.pause_button.setText("Pause  (Space)" if running else "Continue  (Space)")
+        _relabel(self.pause_button, "Pause" if running else "Continue", "Space")
         self.pause_button.setIcon(images.icon("pause" if running else "play"))
         if running:
             self.awake.hold()
@@ -495,7 +513,7 @@ class PlayerPage(QFrame):
 
     def _update_mute_button(self) -> None:
         muted = bool(self.settings.get("sound.muted"))
-        self.mute_button.setText("Unmute  (M)" if muted else "Mute  (M)")
+        _relabel(self.mute_button, "Unmute" if muted else "Mute", "M")
         self.mute_button.setIcon(images.icon("volume-off" if muted else "volume"))
 
     def _set_flag(self, name: str, value: bool) -> None:
@@ -511,3 +529,16 @@ class PlayerPage(QFrame):
         self.audio.session_ended()
         if self.driver is not None:
             self.driver.stop()
+
+
+def _relabel(button: QPushButton, text: str, key: str) -> None:
+    labels = (f"{text}  ({key})", text)  # with its key, and for a narrow window
+    button.setProperty("labels", labels)
+    button.setText(labels[bool(button.property("compact"))])
+
+
+def _control_width(button: QPushButton, text: str) -> int:
+    # the style sheet's padding (16 px a side, 28 on the primary button) is not in Qt's size
+    # hint for a button with an icon, so the width is worked out here
+    padding = 56 if button.property("primary") else 32
+    return button.fontMetrics().horizontalAdvance(text) + button.iconSize().width() + 8 + padding

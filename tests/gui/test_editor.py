@@ -311,3 +311,51 @@ def test_ctrl_z_in_a_text_field_undoes_in_the_editor_not_only_the_field(
     qtbot.keyClick(editor.title_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
     assert editor.title_edit.text() == f"{title} at work"
+
+
+def test_export_then_import_in_the_app_asks_before_replacing(
+        qtbot: QtBot, actions: RoutineActions, host: Host, tmp_path: Path) -> None:
+    editor = customise(actions, host, "desk-break")
+    assert editor.save()
+    mine = host.library.get("desk-break-custom")
+    assert mine is not None
+    shared = tmp_path / "shared.zip"
+    assert actions.export_to(mine, shared) and shared.is_file()
+    # someone else, with a fresh data folder
+    other = Host(tmp_path / "other" / "routines")
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    theirs = RoutineActions(parent, other.user_dir, lambda: other.library, other.reload,
+                            other.tried.append)
+    theirs.import_from(shared)
+    assert other.reloads == ["desk-break-custom"]
+    assert other.library.get("desk-break-custom") is not None and other.library.problems == ()
+    box = theirs.dialog
+    assert isinstance(box, QMessageBox) and box.windowTitle() == "Imported"
+    # the same again: asked, and "Keep mine" keeps it
+    file = other.user_dir / "desk-break-custom" / "desk-break-custom.yaml"
+    file.write_text(file.read_text().replace("(my version)", "(changed here)"))
+    theirs.import_from(shared)
+    question = theirs.dialog
+    assert isinstance(question, QMessageBox) and question.windowTitle() == "Replace your routine?"
+    next(b for b in question.buttons() if b.text() == "Keep mine").click()
+    assert "(changed here)" in file.read_text()
+    theirs.import_from(shared)
+    question = theirs.dialog
+    assert isinstance(question, QMessageBox)
+    next(b for b in question.buttons() if b.text() == "Replace").click()
+    assert "(my version)" in file.read_text()
+
+
+def test_a_hostile_archive_is_refused_with_a_calm_message(
+        actions: RoutineActions, host: Host, tmp_path: Path) -> None:
+    import zipfile
+
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("../escape.yaml", "format: backcare-routine/1\n")
+    actions.import_from(evil)
+    box = actions.dialog
+    assert isinstance(box, QMessageBox) and box.windowTitle() == "Not imported"
+    assert "escape.yaml" in box.text()
+    assert not (tmp_path / "escape.yaml").exists() and host.reloads == []

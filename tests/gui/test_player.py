@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from backcare_gui.core.clock import FakeClock
@@ -180,3 +180,23 @@ def test_settings_page_is_built_from_the_schema_and_saves(
     muted.click()
     assert settings.get("sound.muted") is True
     assert yaml.safe_load((data_home / "settings.yaml").read_text()) == {"sound.muted": True}
+
+
+def test_control_labels_are_never_cut_off(window: MainWindow, library: Library) -> None:
+    """Wide: each control shows its key too; narrow: just its name. Never a clipped label."""
+    routine = library.get("morning-mobility")
+    assert routine is not None
+    window.start_session(routine)
+    player = window.player
+    controls = [player.back_button, player.pause_button, player.skip_button,
+                player.hurt_button, player.mute_button, player.full_button, player.stop_button]
+    for width, with_keys in ((1800, True), (1000, False)):
+        window.resize(width, 760)
+        QApplication.processEvents()
+        for button in controls:
+            text = button.text()
+            assert ("(" in text) is with_keys, (width, text)
+            needed = button.fontMetrics().horizontalAdvance(text) + button.iconSize().width()
+            assert button.width() >= needed + 32, (width, text, button.width())
+    player.toggle_pause()
+    assert player.pause_button.text() == "Continue"  # still the narrow label after a change
