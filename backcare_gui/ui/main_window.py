@@ -205,6 +205,16 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.quit()
 
+    def quit_app(self) -> None:
+        """Quit from anywhere (the tray's Quit): an editor with unsaved changes asks first."""
+        if not self.close_guard():
+            self.showNormal()
+            self.raise_()
+            return
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
     def _focus_search(self) -> None:
         self.show_page(self.library)
         self.library.search.setFocus()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from backcare_gui.core.breaks import BreakDue, BreakKind, BreakWarning
 from backcare_gui.core.clock import Clock
@@ -53,7 +53,7 @@ class TimerShell(QObject):
         if Tray.available():
             self.tray = Tray(library, self)
             self.tray.open_requested.connect(self.show_window)
-            self.tray.quit_requested.connect(QApplication.quit)
+            self.tray.quit_requested.connect(window.quit_app)
             self.tray.routine_requested.connect(lambda rid: self.start_routine(rid, False))
             self.tray.heat_requested.connect(self.show_timers)
             self.tray.break_requested.connect(self.take_break_now)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from backcare_gui import resources
@@ -359,3 +359,23 @@ def test_a_hostile_archive_is_refused_with_a_calm_message(
     assert isinstance(box, QMessageBox) and box.windowTitle() == "Not imported"
     assert "escape.yaml" in box.text()
     assert not (tmp_path / "escape.yaml").exists() and host.reloads == []
+
+
+def test_quitting_the_app_lets_an_editor_ask_about_its_changes(
+        qtbot: QtBot, window: object, actions: RoutineActions, host: Host) -> None:
+    from backcare_gui.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.close_guard = actions.close_all  # as the app wires it
+    editor = customise(actions, host, "desk-break")
+    editor.show()
+    quits: list[bool] = []
+    app = QApplication.instance()
+    assert app is not None
+    app.aboutToQuit.connect(lambda: quits.append(True))
+    window.quit_app()  # the tray's Quit
+    assert quits == [] and editor.isVisible()
+    box = editor.dialog
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    next(b for b in box.buttons() if b.text() == "Cancel").click()
+    assert editor.isVisible() and editor.modified
