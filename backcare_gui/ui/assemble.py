@@ -62,7 +62,8 @@ class Assembly:
         self._routine_actions: RoutineActions | None = None
         library_page = window.library
         library_page.new_requested.connect(lambda: self.routine_actions.new())
-        library_page.import_requested.connect(lambda: self.routine_actions.ask_import())
+        library_page.import_requested.connect(lambda folder: self.routine_actions.ask_import(
+            folder=folder))
         library_page.detail.edit_requested.connect(lambda r: self.routine_actions.edit(r))
         library_page.detail.export_requested.connect(lambda r: self.routine_actions.export(r))
         window.close_guard = lambda: self._routine_actions is None \

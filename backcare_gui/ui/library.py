@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -389,7 +390,7 @@ class ProblemsNotice(QFrame):
 class LibraryPage(QWidget):
     start_requested = Signal(object)  # Routine
     new_requested = Signal()
-    import_requested = Signal()
+    import_requested = Signal(bool)  # from a folder (True), or a file / .zip (False)
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -438,7 +439,12 @@ class LibraryPage(QWidget):
         self.import_button = QPushButton("Import…")
         self.import_button.setToolTip("Add a routine someone shared with you (a .zip, a "
                                       "routine file or a folder)")
-        self.import_button.clicked.connect(self.import_requested)
+        menu = QMenu(self.import_button)
+        menu.addAction("A shared file (.zip or routine file)…",
+                       lambda: self.import_requested.emit(False))
+        menu.addAction("A folder with a routine and its pictures…",
+                       lambda: self.import_requested.emit(True))
+        self.import_button.setMenu(menu)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.level)

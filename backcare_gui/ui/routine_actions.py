@@ -150,10 +150,15 @@ class RoutineActions(QObject):
                    "whoever should have the routine; they choose Import… in BackCare.")
         return True
 
-    def ask_import(self) -> None:
+    def ask_import(self, *, folder: bool = False) -> None:
+        """Ask for what to import: a .zip or routine file, or a folder with its pictures."""
         dialog = QFileDialog(self.parent_widget, "Import a routine", str(Path.home()),
                              IMPORT_FILTER)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        if folder:
+            dialog.setFileMode(QFileDialog.FileMode.Directory)
+            dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+        else:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(lambda name: self.import_from(Path(name)))
         self.dialog = dialog
         dialog.open()

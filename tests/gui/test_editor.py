@@ -379,3 +379,36 @@ def test_quitting_the_app_lets_an_editor_ask_about_its_changes(
     assert isinstance(box, QMessageBox) and box.isVisible()
     next(b for b in box.buttons() if b.text() == "Cancel").click()
     assert editor.isVisible() and editor.modified
+
+
+def test_a_folder_with_its_pictures_imports_from_the_import_menu(
+        qtbot: QtBot, window: object, actions: RoutineActions, host: Host,
+        tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from backcare_gui.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    asked: list[bool] = []
+    window.library.import_requested.connect(asked.append)
+    menu = window.library.import_button.menu()
+    assert menu is not None
+    for action in menu.actions():
+        action.trigger()
+    assert asked == [False, True]
+    folder = tmp_path / "from-my-physio"
+    (folder / "pics").mkdir(parents=True)
+    (folder / "pics" / "lunge.svg").write_bytes(
+        resources.asset("images/hamstring-stretch.svg").read_bytes())
+    (folder / "lunge.yaml").write_text(
+        "format: backcare-routine/1\nid: physio-plan\ntitle: Physio plan\nexercises:\n"
+        "  - id: lunge\n    name: Lunge\n    image: pics/lunge.svg\n    hold: 20\n")
+    actions.ask_import(folder=True)
+    dialog = actions.dialog
+    assert isinstance(dialog, QFileDialog)
+    assert dialog.fileMode() == QFileDialog.FileMode.Directory
+    dialog.fileSelected.emit(str(folder))
+    plan = host.library.get("physio-plan")
+    assert plan is not None and plan.origin is Origin.USER
+    image = plan.exercises[0].image
+    assert image is not None and image.path.is_relative_to(host.user_dir.resolve())
