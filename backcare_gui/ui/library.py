@@ -439,12 +439,9 @@ class LibraryPage(QWidget):
         self.import_button = QPushButton("Import…")
         self.import_button.setToolTip("Add a routine someone shared with you (a .zip, a "
                                       "routine file or a folder)")
-        menu = QMenu(self.import_button)
-        menu.addAction("A shared file (.zip or routine file)…",
-                       lambda: self.import_requested.emit(False))
-        menu.addAction("A folder with a routine and its pictures…",
-                       lambda: self.import_requested.emit(True))
-        self.import_button.setMenu(menu)
+        self.import_button.clicked.connect(lambda: self.import_menu().popup(
+            self.import_button.mapToGlobal(self.import_button.rect().bottomLeft())))
+        self._import_menu: QMenu | None = None
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.level)
@@ -475,6 +472,16 @@ class LibraryPage(QWidget):
         self.setTabOrder(self.import_button, self.cards)
         self.setTabOrder(self.cards, self.detail.start)
         self.set_library(library)
+
+    def import_menu(self) -> QMenu:
+        """What to import from (built on first use: start-up memory is tight)."""
+        if self._import_menu is None:
+            menu = self._import_menu = QMenu(self.import_button)
+            menu.addAction("A shared file (.zip or routine file)…",
+                           lambda: self.import_requested.emit(False))
+            menu.addAction("A folder with a routine and its pictures…",
+                           lambda: self.import_requested.emit(True))
+        return self._import_menu
 
     def set_library(self, library: Library) -> None:
         self.model.set_routines(library.routines)
