@@ -167,3 +167,33 @@ def test_the_history_chart_follows_the_spasm_diary(qtbot: QtBot, tmp_path: Path)
         assert history.chart.episode_points() == []
     finally:
         assembly.close()
+
+
+def test_a_routine_made_in_the_editor_is_in_the_library_and_tries_without_a_record(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    from backcare_gui.store.records import SessionRecords
+
+    window, assembly = assemble(qtbot, tmp_path / "home")
+    try:
+        window.library.new_button.click()  # as the app wires it
+        actions = assembly.routine_actions
+        (editor,) = actions.editors.values()
+        editor.title_edit.setText("Lunch stretch")
+        editor.title_edit.textEdited.emit("Lunch stretch")
+        assert editor.save()
+        assert assembly.library.get("lunch-stretch") is not None
+        detail = window.library.detail
+        assert detail.routine is not None and detail.routine.id == "lunch-stretch"
+        assert detail.edit.text() == "Edit"  # the person's own: edited in place
+        detail.edit.click()
+        assert list(actions.editors.values()) == [editor]  # the open editor, not a second
+        editor.try_button.click()
+        assert window.in_session
+        assert window.player.driver is not None
+        assert window.player.driver.engine.timeline.routine.id == "lunch-stretch"
+        assert assembly.db is not None
+        assert SessionRecords(assembly.db).export_rows() == []
+        window.library.select("morning-mobility")
+        assert window.library.detail.edit.text() == "Customise"
+    finally:
+        assembly.close()
