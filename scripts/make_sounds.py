@@ -141,25 +141,14 @@ def write_wav(path: Path, pcm: array[int], rate: int = SAMPLE_RATE) -> None:
         out.writeframes(wav_bytes_of(pcm))
 
 
-KEEPALIVE = "keepalive"  # one second of silence, looped during a session
-
-
 def write_all(out_dir: Path) -> list[Path]:
-    """Write every cue to ``out_dir/<cue>.wav``, and the keep-alive silence; returns the paths.
-
-    The app loops the silence while a session runs: with no stream playing, PulseAudio lets
-    the output go idle and the first ~100 ms of the next cue are lost on waking it (measured
-    with QSoundEffect on a null sink: countdown beeps then all but vanished).
-    """
+    """Write every cue to ``out_dir/<cue>.wav``; returns the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for name, tones in CUES.items():
         path = out_dir / f"{name}.wav"
         write_wav(path, render_cue(tones))
         written.append(path)
-    silence = out_dir / f"{KEEPALIVE}.wav"
-    write_wav(silence, array("h", bytes(2 * SAMPLE_RATE)))
-    written.append(silence)
     return written
 
 
@@ -170,8 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out_dir: Path = args.out
     for path in write_all(out_dir):
-        tones = CUES.get(path.stem)
-        print(f"{path}  {cue_ms(tones) if tones else 1000} ms")
+        print(f"{path}  {cue_ms(CUES[path.stem])} ms")
     return 0
 
 

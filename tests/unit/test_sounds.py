@@ -135,8 +135,7 @@ def test_wav_first_tone_has_its_frequency(name: str) -> None:
 def test_generator_reproduces_the_committed_files_byte_for_byte(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path)], check=True,
                    capture_output=True, timeout=120)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [f"{n}.wav" for n in CUES] + ["keepalive.wav"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.wav" for n in CUES)
     for name in CUES:
         made = (tmp_path / f"{name}.wav").read_bytes()
         committed = (SOUNDS / f"{name}.wav").read_bytes()
