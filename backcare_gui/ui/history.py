@@ -1025,9 +1025,12 @@ class HistoryPage(QWidget):
         except StoreError as exc:
             self._store_failed(exc)
             return
-        if not anything:  # nothing to export yet; the period only for heat and breaks
+        if not anything:  # no sessions to export; the period only for heat and breaks
             self.csv_button.setEnabled(False)
-            self.pdf_button.setEnabled(False)
+            try:  # a diary alone is worth taking to the doctor
+                self.pdf_button.setEnabled(self.diary is not None and bool(self.diary.episodes()))
+            except StoreError:
+                self.pdf_button.setEnabled(False)
             self.stack.setCurrentWidget(self.empty)
             try:
                 self.period.setEnabled(self._show_timers(self.empty_column, narrow=False))

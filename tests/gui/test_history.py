@@ -756,3 +756,15 @@ def test_the_report_from_the_page_has_the_spasm_diary(
     assert "Episodes 2 (1 still going)" in text  # the period's: not 100 or 400 days ago
     assert "Most frequent triggers Prolonged sitting (1), Stress (1), Other (1)" in text
     assert "still going 4 Stress, Other: a long drive" in text  # length, severity, triggers
+
+
+def test_a_diary_without_sessions_can_still_be_taken_to_the_doctor(
+        qtbot: QtBot, records: CountingRecords, diary: DiaryRecords, tmp_path: Path) -> None:
+    page = make_page(qtbot, records, None, diary=diary)
+    assert not page.pdf_button.isEnabled()  # nothing at all yet
+    log_episodes(diary)
+    page.refresh()
+    assert page.stack.currentWidget() is page.empty  # still "No sessions yet"
+    assert page.pdf_button.isEnabled() and not page.csv_button.isEnabled()
+    target = tmp_path / "report.pdf"
+    assert page.export_pdf_to(target) and target.stat().st_size > 0
