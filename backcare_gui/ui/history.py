@@ -1245,43 +1245,42 @@ class HistoryPage(QWidget):
 
     def export_csv_to(self, path: Path) -> bool:
         """The same CSV as `backcare history export --csv`, for the chosen period."""
-        if self.records is None:
-            return False
-        first, last = self.period_range()
-        progress = self.progress = ExportProgress(self, "Saving your sessions…")
-        try:
-            rows = export.session_rows(self.records, first, last)
+        def save(records: SessionRecords, first: date | None, last: date | None,
+                 progress: ExportProgress) -> str:
+            rows = export.session_rows(records, first, last)
             progress.step(30)
             count = export.save_csv(rows, path, progress.part(30, 100))
-        except ExportCancelledError:
-            self._say("The export was cancelled; nothing was saved.")
-            return False
-        except StoreError as exc:
-            self._store_failed(exc)
-            return False
-        except OSError as exc:
-            self._cannot_write(path, exc)
-            return False
-        finally:
-            progress.close()
-        self._say(f"Saved {count} session{'s' if count != 1 else ''} to {path}.")
-        return True
+            return f"Saved {count} session{'s' if count != 1 else ''} to {path}."
+
+        return self._export(path, "Saving your sessions…", "The export", save)
 
     def export_pdf_to(self, path: Path) -> bool:
         """The same report as `backcare history export --pdf`, for the chosen period."""
         from backcare_gui.ui.report import write_pdf
 
-        if self.records is None:
-            return False
-        first, last = self.period_range()
-        progress = self.progress = ExportProgress(self, "Making your report…")
-        try:
-            report = export.build_report(self.records, self.safety, first, last, self._today(),
+        def save(records: SessionRecords, first: date | None, last: date | None,
+                 progress: ExportProgress) -> str:
+            report = export.build_report(records, self.safety, first, last, self._today(),
                                          timers=self.timers, diary=self.diary)
             progress.step(10)
             pages = write_pdf(report, path, progress.part(10, 100))
+            return f"Saved your report ({pages} page{'s' if pages != 1 else ''}) to {path}."
+
+        return self._export(path, "Making your report…", "The report", save)
+
+    def _export(self, path: Path, busy: str, what: str,
+                save: Callable[[SessionRecords, date | None, date | None, ExportProgress], str],
+                ) -> bool:
+        """One export with its progress window; cancelling, a records problem or a file that
+        cannot be written are each told calmly, and nothing half-written is left."""
+        if self.records is None:
+            return False
+        first, last = self.period_range()
+        progress = self.progress = ExportProgress(self, busy)
+        try:
+            done = save(self.records, first, last, progress)
         except ExportCancelledError:
-            self._say("The report was cancelled; nothing was saved.")
+            self._say(f"{what} was cancelled; nothing was saved.")
             return False
         except StoreError as exc:
             self._store_failed(exc)
@@ -1291,7 +1290,7 @@ class HistoryPage(QWidget):
             return False
         finally:
             progress.close()
-        self._say(f"Saved your report ({pages} page{'s' if pages != 1 else ''}) to {path}.")
+        self._say(done)
         return True
 
     def _cannot_write(self, path: Path, exc: OSError) -> None:
