@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import sqlite3
 import subprocess
 import sys
@@ -25,11 +24,11 @@ from backcare_gui.paths import AppPaths
 from backcare_gui.store.db import Database
 from backcare_gui.store.diary import DiaryRecords
 from tests.conftest import ROOT
+from tests.helpers.cli import CET, run_cli
 from tests.helpers.records import Clock, local_zone
 
 pytestmark = pytest.mark.e2e
 
-CET = "CET-1CEST,M3.5.0,M10.5.0/3"  # Central European time, no zone database needed
 HEADER = ["id", "started_at", "ended_at", "duration_minutes", "severity", "locations",
           "triggers", "helped", "note"]
 
@@ -45,11 +44,7 @@ Backcare = Callable[..., Result]
 
 
 def _as_process(*args: str, home: Path) -> Result:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "BACKCARE_HOME")}
-    env["TZ"] = CET
-    done = subprocess.run([sys.executable, "-m", "backcare_gui", *args, "--data-dir", str(home)],
-                          cwd=ROOT, env=env, capture_output=True, timeout=120, check=False)
+    done = run_cli(*args, home=home, tz=CET)
     return Result(done.returncode, done.stdout, done.stderr)
 
 

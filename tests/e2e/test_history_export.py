@@ -24,23 +24,19 @@ from backcare_gui.store.records import SessionRecords
 from backcare_gui.store.safety import SafetyRecords
 from backcare_gui.store.timers import TimerRecords
 from tests.conftest import ROOT
+from tests.helpers.cli import CET, run_cli
 from tests.helpers.history_data import SHA, record_sessions
 from tests.helpers.prereq import require_commands
 from tests.helpers.records import Clock, local_zone
 
 pytestmark = pytest.mark.e2e
 
-CET = "CET-1CEST,M3.5.0,M10.5.0/3"  # Central European time, no zone database needed
 HEADER = ["id", "started_at", "routine_id", "routine_title", "status", "planned_seconds",
           "active_seconds", "pain_before", "pain_after", "locations", "note"]
 
 
-def backcare(*args: str, home: Path, display: bool = False) -> subprocess.CompletedProcess[bytes]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "BACKCARE_HOME")}
-    env["TZ"] = CET
-    return subprocess.run([sys.executable, "-m", "backcare_gui", *args, "--data-dir", str(home)],
-                          cwd=ROOT, env=env, capture_output=True, timeout=120, check=False)
+def backcare(*args: str, home: Path) -> subprocess.CompletedProcess[bytes]:
+    return run_cli(*args, home=home, tz=CET)
 
 
 def rows_of(out: bytes) -> list[list[str]]:

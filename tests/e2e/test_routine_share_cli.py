@@ -4,7 +4,6 @@ folder, and `routines validate` agrees with what was written."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import zipfile
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.helpers.cli import run_cli
 from tests.helpers.routines import minimal, write
 
 pytestmark = pytest.mark.e2e
@@ -21,11 +21,7 @@ PICTURE = b"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><circle 
 
 
 def backcare(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "BACKCARE_HOME")}
-    return subprocess.run([sys.executable, "-m", "backcare_gui", *args, "--data-dir", str(home)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-                          check=False)
+    return run_cli(*args, home=home, text=True)
 
 
 def therapists_plan(home: Path, title: str = "Knee plan") -> Path:
