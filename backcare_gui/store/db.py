@@ -126,6 +126,27 @@ def day_range(first: date | None, last: date | None) -> tuple[str | None, str | 
             None if last is None else day_start(last + timedelta(days=1)))
 
 
+def day_clauses(column: str, first: date | None, last: date | None,
+                ) -> tuple[list[str], list[object]]:
+    """SQL conditions and their parameters for `column` (a fixed name of ours, never input)
+    within local days first..last, both inclusive; none where open."""
+    start, end = day_range(first, last)
+    clauses: list[str] = []
+    params: list[object] = []
+    if start is not None:
+        clauses.append(f"{column} >= ?")
+        params.append(start)
+    if end is not None:
+        clauses.append(f"{column} < ?")
+        params.append(end)
+    return clauses, params
+
+
+def where(clauses: list[str]) -> str:
+    """' WHERE a AND b', or '' for no conditions."""
+    return " WHERE " + " AND ".join(clauses) if clauses else ""
+
+
 def local_date(moment: datetime) -> date:
     return moment.astimezone().date()
 

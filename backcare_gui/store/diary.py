@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from backcare_gui.core import diary, pain
-from backcare_gui.store.db import Database, day_range, from_text, to_text
+from backcare_gui.store.db import Database, day_clauses, from_text, to_text, where
 from backcare_gui.store.export import local_iso
 from backcare_gui.store.records import KEEP, _Keep  # one 'leave it as it is' for the store
 
@@ -174,16 +174,9 @@ class DiaryRecords:
     def episodes(self, date_from: date | None = None,
                  date_to: date | None = None) -> list[Episode]:
         """Oldest first, by start; dates are local and inclusive."""
-        first, last = day_range(date_from, date_to)
-        sql = f"SELECT {_COLUMNS} FROM diary_episodes WHERE 1 = 1"
-        args: list[object] = []
-        if first is not None:
-            sql += " AND started_at >= ?"
-            args.append(first)
-        if last is not None:
-            sql += " AND started_at < ?"
-            args.append(last)
-        return self._select(sql + " ORDER BY started_at, id", args)
+        clauses, args = day_clauses("started_at", date_from, date_to)
+        return self._select(f"SELECT {_COLUMNS} FROM diary_episodes{where(clauses)}"
+                            " ORDER BY started_at, id", args)
 
     def still_going(self) -> list[Episode]:
         """Episodes not ended yet, oldest first."""

@@ -14,7 +14,15 @@ from datetime import date, datetime, timedelta
 from typing import Any, Final, Literal, get_args
 
 from backcare_gui.store import process
-from backcare_gui.store.db import Database, day_range, from_text, local_date, to_text
+from backcare_gui.store.db import (
+    Database,
+    day_clauses,
+    day_range,
+    from_text,
+    local_date,
+    to_text,
+    where,
+)
 
 Status = Literal["running", "completed", "partial", "abandoned", "interrupted"]
 FinishStatus = Literal["completed", "partial", "abandoned"]
@@ -295,15 +303,7 @@ class SessionRecords:
 
 def _where(history: HistoryFilter) -> tuple[str, list[object]]:
     """' WHERE ...' (or '') and its parameters. Only fixed SQL text; values are parameters."""
-    clauses: list[str] = []
-    params: list[object] = []
-    first, end = day_range(history.date_from, history.date_to)
-    if first is not None:
-        clauses.append("started_at >= ?")
-        params.append(first)
-    if end is not None:
-        clauses.append("started_at < ?")
-        params.append(end)
+    clauses, params = day_clauses("started_at", history.date_from, history.date_to)
     if history.statuses:
         unknown = set(history.statuses) - set(STATUSES)
         if unknown:
@@ -316,7 +316,7 @@ def _where(history: HistoryFilter) -> tuple[str, list[object]]:
         # bc_fold (str.casefold, registered by db.py) also folds non-ASCII letters.
         clauses.append("(instr(bc_fold(routine_title), ?) > 0 OR instr(bc_fold(note), ?) > 0)")
         params += [text, text]
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    return where(clauses), params
 
 
 def _session(row: tuple[Any, ...]) -> SessionRow:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final, Literal, get_args
 
-from backcare_gui.store.db import Database, day_range, from_text, to_text
+from backcare_gui.store.db import Database, day_clauses, from_text, to_text, where
 
 TimerKind = Literal["micro_break", "movement_break", "heat"]
 Outcome = Literal["taken", "natural", "skipped", "postponed", "completed", "cancelled"]
@@ -44,20 +44,13 @@ class TimerRecords:
     def events(self, date_from: date | None = None, date_to: date | None = None,
                kind: TimerKind | None = None) -> list[TimerEvent]:
         """Oldest first; dates are local and inclusive."""
-        first, last = day_range(date_from, date_to)
-        sql = "SELECT id, at, kind, outcome, seconds, detail FROM timer_events WHERE 1 = 1"
-        args: list[object] = []
-        if first is not None:
-            sql += " AND at >= ?"
-            args.append(first)
-        if last is not None:
-            sql += " AND at < ?"
-            args.append(last)
+        clauses, args = day_clauses("at", date_from, date_to)
         if kind is not None:
-            sql += " AND kind = ?"
+            clauses.append("kind = ?")
             args.append(kind)
         with self._db.reading() as conn:
-            rows = conn.execute(sql + " ORDER BY at, id", args).fetchall()
+            rows = conn.execute("SELECT id, at, kind, outcome, seconds, detail FROM timer_events"
+                                f"{where(clauses)} ORDER BY at, id", args).fetchall()
         return [TimerEvent(r[0], from_text(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
     def heat_today(self, today: date) -> list[TimerEvent]:
