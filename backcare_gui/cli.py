@@ -9,13 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backcare_gui import __version__, resources
 from backcare_gui.cli_diary import add_diary_parser
 from backcare_gui.cli_history import add_export_command, add_history_parser
 from backcare_gui.paths import AppPaths
+
+if TYPE_CHECKING:
+    from backcare_gui.store.db import Database
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool) -> None:
@@ -120,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "red-flags":
         return red_flags(paths, none_apply=args.none_apply)
     if args.command == "timers":
-        return export_timers(paths, args.csv, args.date_from, args.date_to)
+        return export_timers(args, paths)
     if args.install_desktop_entry or args.uninstall_desktop_entry:
         return desktop_entry(install=args.install_desktop_entry,
                              data_dir=paths.data if paths.custom else None)
@@ -254,26 +257,18 @@ def desktop_entry(*, install: bool, data_dir: Path | None) -> int:
     return 0
 
 
-def export_timers(paths: AppPaths, target: str, date_from: date | None,
-                  date_to: date | None) -> int:
-    from backcare_gui.store.db import Database, StoreError
-    from backcare_gui.store.export import save_table
-    from backcare_gui.store.timers import CSV_COLUMNS, TimerRecords, csv_rows
+def export_timers(args: argparse.Namespace, paths: AppPaths) -> int:
+    from backcare_gui.cli_history import done, run_export, target_name
 
-    try:
-        db = Database.open(paths.database)
-        try:
-            rows = csv_rows(TimerRecords(db).events(date_from, date_to))
-        finally:
-            db.close()
-        save_table(CSV_COLUMNS, rows, target)
-    except StoreError as exc:
-        print(f"backcare: error: {exc.message}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"backcare: error: cannot write {target}: {exc.strerror}", file=sys.stderr)
-        return 1
-    return 0
+    def write(db: Database | None) -> None:
+        from backcare_gui.store.export import save_table
+        from backcare_gui.store.timers import CSV_COLUMNS, TimerRecords, csv_rows
+
+        events = TimerRecords(db).events(args.date_from, args.date_to) if db else []
+        save_table(CSV_COLUMNS, csv_rows(events), args.csv)
+        done(f"{len(events)} event(s) written to {target_name(args.csv)}")
+
+    return run_export("backcare timers export", args, paths, write)
 
 
 def red_flags(paths: AppPaths, *, none_apply: bool) -> int:

@@ -6,12 +6,20 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
-from datetime import date
+from typing import TYPE_CHECKING
 
-from backcare_gui.cli_history import add_export_command
+from backcare_gui.cli_history import (
+    add_export_command,
+    done,
+    run_export,
+    target_name,
+    usage_error,
+)
 from backcare_gui.paths import AppPaths
+
+if TYPE_CHECKING:
+    from backcare_gui.store.db import Database
 
 PROG = "backcare diary export"
 
@@ -31,43 +39,17 @@ def add_diary_parser(commands: argparse._SubParsersAction,  # type: ignore[type-
 def run_diary(args: argparse.Namespace, paths: AppPaths) -> int:
     """0 written; 1 the records or the file could not be read or written; 2 a usage mistake."""
     if getattr(args, "diary_command", None) != "export":
-        return _usage("the only action is export")
+        return usage_error(PROG, "the only action is export")
     target: str | None = args.csv
     if not target:
-        return _usage("say where to write: --csv FILE ('-' for stdout)")
-    date_from: date | None = args.date_from
-    date_to: date | None = args.date_to
-    if date_from is not None and date_to is not None and date_from > date_to:
-        return _usage(f"--from {date_from} is after --to {date_to}")
+        return usage_error(PROG, "say where to write: --csv FILE ('-' for stdout)")
 
-    from backcare_gui.store import export
-    from backcare_gui.store.db import Database, StoreError
-    from backcare_gui.store.diary import CSV_COLUMNS, DiaryRecords, Episode, csv_rows
+    def write(db: Database | None) -> None:
+        from backcare_gui.store import export
+        from backcare_gui.store.diary import CSV_COLUMNS, DiaryRecords, csv_rows
 
-    try:
-        episodes: list[Episode] = []
-        # No records file yet means no episodes yet: an export creates nothing.
-        if paths.database.exists():
-            db = Database.open(paths.database)
-            try:
-                episodes = DiaryRecords(db).episodes(date_from, date_to)
-            finally:
-                db.close()
+        episodes = DiaryRecords(db).episodes(args.date_from, args.date_to) if db else []
         export.save_table(CSV_COLUMNS, csv_rows(episodes), target)
-    except StoreError as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
-    except OSError as exc:
-        where = exc.filename or "the output"
-        print(f"backcare: error: cannot write {where}: {exc.strerror or exc}. Your records "
-              "are unchanged.", file=sys.stderr)
-        return 1
-    # On stderr: stdout may be the export itself.
-    print(f"backcare: {len(episodes)} episode(s) written to "
-          f"{'stdout' if target == '-' else target}", file=sys.stderr)
-    return 0
+        done(f"{len(episodes)} episode(s) written to {target_name(target)}")
 
-
-def _usage(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
+    return run_export(PROG, args, paths, write)

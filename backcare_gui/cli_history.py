@@ -17,6 +17,7 @@ from backcare_gui.paths import AppPaths
 
 if TYPE_CHECKING:
     from backcare_gui.store import export
+    from backcare_gui.store.db import Database
 
 PROG = "backcare history export"
 
@@ -67,49 +68,23 @@ def parse_day_argument(text: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
-def run_history(args: argparse.Namespace, paths: AppPaths) -> int:
-    """0 written; 1 the records or a file could not be read or written; 2 a usage mistake."""
-    from backcare_gui.store import export
-
-    if getattr(args, "history_command", None) != "export":
-        return _usage("the only action is export")
-    csv_target: str | None = args.csv
-    pdf_target: str | None = args.pdf
-    if not csv_target and not pdf_target:
-        return _usage("say what to write: --csv FILE, --pdf FILE or both ('-' for stdout)")
-    if csv_target == "-" and pdf_target == "-":
-        return _usage("only one of --csv and --pdf can write to stdout ('-')")
+def run_export(prog: str, args: argparse.Namespace, paths: AppPaths,
+               write: Callable[[Database | None], None]) -> int:
+    """What every export shares: --from not after --to, the records opened only if there are
+    any (an export creates nothing), and a calm message, never a traceback, when the records
+    or the output cannot be read or written. `write` gets None when there are no records yet.
+    0 written; 1 records or output failed; 2 a usage mistake."""
     date_from: date | None = args.date_from
     date_to: date | None = args.date_to
     if date_from is not None and date_to is not None and date_from > date_to:
-        return _usage(f"--from {date_from} is after --to {date_to}")
-
+        return usage_error(prog, f"--from {date_from} is after --to {date_to}")
     from backcare_gui.store.db import Database, StoreError
-    from backcare_gui.store.diary import DiaryRecords
-    from backcare_gui.store.records import SessionRecords
-    from backcare_gui.store.safety import SafetyRecords
-    from backcare_gui.store.timers import TimerRecords
 
     db: Database | None = None
     try:
-        # No records file yet means no sessions yet: an export creates nothing.
         if paths.database.exists():
             db = Database.open(paths.database)
-        records = SessionRecords(db) if db is not None else None
-        safety = SafetyRecords(db) if db is not None else None
-        timers = TimerRecords(db) if db is not None else None
-        diary = DiaryRecords(db) if db is not None else None
-        rows = export.session_rows(records, date_from, date_to)
-        if csv_target:
-            export.save_csv(rows, csv_target)
-            _done(f"{len(rows)} session(s) written to "
-                  f"{'stdout' if csv_target == '-' else csv_target}")
-        if pdf_target:
-            report = export.build_report(records, safety, date_from, date_to, rows=rows,
-                                         timers=timers, diary=diary)
-            pages = _write_pdf(report, pdf_target)
-            _done(f"report of {len(rows)} session(s), {pages} page(s), written to "
-                  f"{'stdout' if pdf_target == '-' else pdf_target}")
+        write(db)
     except StoreError as exc:
         print(exc.message, file=sys.stderr)
         return 1
@@ -122,6 +97,43 @@ def run_history(args: argparse.Namespace, paths: AppPaths) -> int:
         if db is not None:
             db.close()
     return 0
+
+
+def run_history(args: argparse.Namespace, paths: AppPaths) -> int:
+    """0 written; 1 the records or a file could not be read or written; 2 a usage mistake."""
+    from backcare_gui.store import export
+
+    if getattr(args, "history_command", None) != "export":
+        return usage_error(PROG, "the only action is export")
+    csv_target: str | None = args.csv
+    pdf_target: str | None = args.pdf
+    if not csv_target and not pdf_target:
+        return usage_error(PROG, "say what to write: --csv FILE, --pdf FILE or both "
+                                 "('-' for stdout)")
+    if csv_target == "-" and pdf_target == "-":
+        return usage_error(PROG, "only one of --csv and --pdf can write to stdout ('-')")
+
+    def write(db: Database | None) -> None:
+        from backcare_gui.store.diary import DiaryRecords
+        from backcare_gui.store.records import SessionRecords
+        from backcare_gui.store.safety import SafetyRecords
+        from backcare_gui.store.timers import TimerRecords
+
+        records = SessionRecords(db) if db is not None else None
+        rows = export.session_rows(records, args.date_from, args.date_to)
+        if csv_target:
+            export.save_csv(rows, csv_target)
+            done(f"{len(rows)} session(s) written to {target_name(csv_target)}")
+        if pdf_target:
+            report = export.build_report(
+                records, SafetyRecords(db) if db is not None else None, args.date_from,
+                args.date_to, rows=rows, timers=TimerRecords(db) if db is not None else None,
+                diary=DiaryRecords(db) if db is not None else None)
+            pages = _write_pdf(report, pdf_target)
+            done(f"report of {len(rows)} session(s), {pages} page(s), written to "
+                 f"{target_name(pdf_target)}")
+
+    return run_export(PROG, args, paths, write)
 
 
 def _write_pdf(report: export.Report, target: str) -> int:
@@ -142,11 +154,17 @@ def _write_pdf(report: export.Report, target: str) -> int:
     return write_pdf(report, target)
 
 
-def _usage(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+def usage_error(prog: str, message: str) -> int:
+    """A usage mistake in an export's options: said on stderr, exit 2 (as argparse does)."""
+    print(f"{prog}: error: {message}", file=sys.stderr)
     return 2
 
 
-def _done(message: str) -> None:
+def done(message: str) -> None:
     # On stderr: stdout may be the export itself.
     print(f"backcare: {message}", file=sys.stderr)
+
+
+def target_name(target: str) -> str:
+    """How an output is named in messages."""
+    return "stdout" if target == "-" else target

@@ -52,3 +52,15 @@ def test_bad_date_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["timers", "export", "--csv", "-", "--from", "yesterday"])
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_timers_export_shares_the_export_rules(data_home: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Like the other exports: no records yet is just the header and creates nothing; --from
+    after --to is a usage mistake."""
+    assert main(["timers", "export", "--csv", "-"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["id,at,kind,outcome,seconds,detail"]
+    assert not (data_home / "backcare.sqlite3").exists()
+    assert main(["timers", "export", "--csv", "-", "--from", "2026-11-26",
+                 "--to", "2026-11-25"]) == 2
+    assert "is after --to" in capsys.readouterr().err
