@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backcare_gui.core.atomic import copy_atomic, write_text_atomic
+from backcare_gui.core.routine import Routine
 from backcare_gui.core.routine_draft import RoutineDraft, loses_comments, to_yaml
+from backcare_gui.core.yamltree import decode
 
 PICTURES_FOLDER = "images"
 
@@ -43,12 +45,11 @@ def new_target(user_routines: Path, routine_id: str) -> SaveTarget:
     return SaveTarget(folder / f"{routine_id}.yaml")
 
 
-def existing_target(file: Path) -> SaveTarget:
-    try:
-        text: str | None = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        text = None
-    return SaveTarget(file, text)
+def existing_target(routine: Routine) -> SaveTarget:
+    """Saving over the person's own routine: its file, and the text it was loaded from (the
+    library kept the bytes; no second read)."""
+    assert routine.path is not None
+    return SaveTarget(routine.path, decode(routine.raw))
 
 
 def picture_text(source: Path, taken: Iterable[str]) -> str:

@@ -192,13 +192,11 @@ class RoutineEditor(QMainWindow):
         """Make the widgets show a state (after an edit, an undo or a redo)."""
         count = len(state.draft.exercises)
         current = min(state.current, count - 1) if count else 0
-        old = self._state
         self._state = _State(state.draft, current)
         self.check = self._check(state.draft)
         self._updating = True
         try:
-            if old.draft.exercises != state.draft.exercises or not self.exercise_list.count():
-                self._fill_exercise_list()
+            self._match_list_length(count)
             self.exercise_list.setCurrentRow(current)
             self._show_exercise_form()
             for bound in self._fields:
@@ -371,14 +369,8 @@ class RoutineEditor(QMainWindow):
         layout.addWidget(splitter, 1)
         layout.addLayout(bar)
         self.setCentralWidget(central)
-        self._style_errors()
-
-    def _style_errors(self) -> None:
-        from backcare_gui.ui import theme
-
-        c = theme.current()
-        self.setStyleSheet(f"QLabel[role=\"error\"] {{ color: {c.warning}; font-weight: 600; }}"
-                           "QListWidget::item { min-height: 40px; padding: 0 8px; }"
+        # large targets, as everywhere; the error colour comes from the theme's "error" role
+        self.setStyleSheet("QListWidget::item { min-height: 40px; padding: 0 8px; }"
                            "QAbstractSpinBox { min-height: 40px; padding: 0 8px; }")
 
     def _routine_form(self) -> QWidget:
@@ -486,7 +478,6 @@ class RoutineEditor(QMainWindow):
         form.addRow("Id", exercise_id)
         self.picture = PictureButton(self.pictures, "Choose the exercise's picture")
         self.picture.choose.connect(lambda: self.choose_picture(("image",)))
-        self.picture_error = QLabel()
         form.addRow("Picture", self._bind(
             self.picture, ("image",), "Change picture", exercise=True,
             read=lambda: self._shown_picture, write=self._show_exercise_picture,
@@ -565,16 +556,15 @@ class RoutineEditor(QMainWindow):
         for field in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
             field.installEventFilter(self.one_undo)
 
-    def _fill_exercise_list(self) -> None:
-        self.exercise_list.blockSignals(True)
-        self.exercise_list.clear()
-        for i, exercise in enumerate(self.draft.exercises):
-            item = QListWidgetItem(f"{i + 1}. {exercise.name or 'Unnamed exercise'}")
-            item.setData(Qt.ItemDataRole.UserRole, i)
-            item.setSizeHint(item.sizeHint().expandedTo(self.exercise_list.sizeHint()
-                                                        .boundedTo(item.sizeHint())))
-            self.exercise_list.addItem(item)
-        self.exercise_list.blockSignals(False)
+    def _match_list_length(self, count: int) -> None:
+        """As many list items as exercises (their texts are set with the problems)."""
+        list_ = self.exercise_list
+        list_.blockSignals(True)
+        while list_.count() > count:
+            list_.takeItem(list_.count() - 1)
+        while list_.count() < count:
+            list_.addItem(QListWidgetItem())
+        list_.blockSignals(False)
 
     def _show_exercise_form(self) -> None:
         has = bool(self.draft.exercises)
@@ -636,6 +626,7 @@ class RoutineEditor(QMainWindow):
         self.routine_problems.setVisible(bool(routine_level))
         for i in range(self.exercise_list.count()):
             item = self.exercise_list.item(i)
+            item.setData(Qt.ItemDataRole.UserRole, i)  # where it stands: read after a drop
             exercise = self.draft.exercises[i]
             bad = bool(self.check.under(("exercises", i)))
             item.setText(f"{i + 1}. {exercise.name or 'Unnamed exercise'}"

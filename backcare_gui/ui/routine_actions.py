@@ -64,7 +64,7 @@ class RoutineActions(QObject):
                 open_already.raise_()
                 open_already.activateWindow()
                 return open_already
-            return self._open(draft_from_routine(routine), existing_target(routine.path),
+            return self._open(draft_from_routine(routine), existing_target(routine),
                               is_saved=True, own_id=routine.id)
         return self.customise(routine)
 

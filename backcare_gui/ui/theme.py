@@ -89,6 +89,7 @@ def stylesheet(c: Colours) -> str:
     QLabel[role="h1"] {{ font-size: {round(BASE_POINT_SIZE * 1.8)}pt; font-weight: 600; }}
     QLabel[role="h2"] {{ font-size: {round(BASE_POINT_SIZE * 1.4)}pt; font-weight: 600; }}
     QLabel[role="muted"] {{ color: {c.muted}; }}
+    QLabel[role="error"] {{ color: {c.warning}; font-weight: 600; }}
     QFrame[role="soft"] {{ background: {c.soft}; border-radius: 8px; }}
     QFrame[role="notice"] {{ background: {c.warning_soft}; border-radius: 8px; }}
     QLabel[role="notice"] {{ color: {c.text}; }}

@@ -190,8 +190,8 @@ def test_hand_written_comments_are_noticed(tmp_path: Path, resolver: ImageResolv
     assert not loses_comments(to_yaml(bundled("desk-break", resolver)))
     assert loses_comments("# mine\n" + to_yaml(bundled("desk-break", resolver)))
     file = tmp_path / "own.yaml"
-    file.write_text("# my notes\nformat: backcare-routine/1\n")
-    assert existing_target(file).would_lose_comments
+    file.write_text("# my notes\n" + to_yaml(bundled("desk-break", resolver)))
+    assert existing_target(load_routine(file, resolver)).would_lose_comments
     assert not new_target(tmp_path, "x").would_lose_comments
 
 
