@@ -107,6 +107,8 @@ class Assembly:
             self._flow.library = self.library
         if self._timers is not None and self._timers.tray is not None:
             self._timers.tray.set_library(self.library)
+        if self.diary is not None:  # "what helped: a routine" offers the new one too
+            self.diary.routines = self._routine_titles()
         if select is not None:
             self.window.library.select(select)
 

@@ -175,6 +175,7 @@ def test_a_routine_made_in_the_editor_is_in_the_library_and_tries_without_a_reco
 
     window, assembly = assemble(qtbot, tmp_path / "home")
     try:
+        window.open_section("Diary")
         window.library.new_button.click()  # as the app wires it
         actions = assembly.routine_actions
         (editor,) = actions.editors.values()
@@ -182,6 +183,7 @@ def test_a_routine_made_in_the_editor_is_in_the_library_and_tries_without_a_reco
         editor.title_edit.textEdited.emit("Lunch stretch")
         assert editor.save()
         assert assembly.library.get("lunch-stretch") is not None
+        assert assembly.diary is not None and "lunch-stretch" in assembly.diary.routines
         detail = window.library.detail
         assert detail.routine is not None and detail.routine.id == "lunch-stretch"
         assert detail.edit.text() == "Edit"  # the person's own: edited in place
